@@ -1,0 +1,449 @@
+"""Load the procedure schemas, check them, and describe each procedure's fields.
+
+This is the one module through which the build, the form pages, the PDFs and the
+function read a procedure. Nothing about a procedure is typed anywhere else.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+from referencing import Registry, Resource
+from referencing._core import Resolver
+from referencing.jsonschema import DRAFT202012
+
+from submit_fn.divisions import divisions_schema
+
+BASE_URI = "https://bhtn.invalid/forms/"
+SHARED_DIR = "shared"
+META_FILE = "meta.schema.json"
+DEFS_FILE = "defs.schema.json"
+PROCEDURE_SUFFIX = ".schema.json"
+PROCEDURE_IDS = (
+    "tim-kiem-viec-lam",
+    "huong-tro-cap",
+    "tam-dung",
+    "tiep-tuc",
+    "cham-dut",
+    "chuyen-noi-huong",
+)
+FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+
+def default_forms_dir() -> Path:
+    """`FORMS_DIR` if set; the repository's `forms/`; else the copy bundled for deployment."""
+    if os.environ.get("FORMS_DIR"):
+        return Path(os.environ["FORMS_DIR"])
+    repository_forms = Path(__file__).resolve().parent.parent / "forms"
+    if repository_forms.is_dir():
+        return repository_forms
+    return Path(__file__).resolve().parent / "bundle" / "forms"
+
+
+class SchemaError(Exception):
+    """A problem in a schema file, said so that a maintainer can fix it."""
+
+    def __init__(self, file: str, pointer: str, problem: str) -> None:
+        self.file, self.pointer, self.problem = file, pointer, problem
+        super().__init__(f"{file}: at {pointer or '/'}: {problem}")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text, Vietnamese first."""
+
+    vi: str
+    en: str
+
+    def __getitem__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    @classmethod
+    def of(cls, value: dict | None) -> Text | None:
+        return cls(value["vi"], value["en"]) if value else None
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A field is asked only when the object at `base` matches `when` (a schema's `if`)."""
+
+    base: str
+    when: dict
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question of a form: a leaf answer, a group of answers, or a repeatable group."""
+
+    pointer: str  # JSON pointer; array items appear as '*'
+    schema: dict  # the field's schema with `$ref`s merged in
+    required: bool
+    conditions: tuple[Condition, ...]
+    kind: str  # 'leaf', 'group' or 'list'
+
+    @property
+    def name(self) -> str:
+        """The form control's name (CONTRACT.md): the path joined by '.'."""
+        return self.pointer[1:].replace("/", ".")
+
+    @property
+    def key(self) -> str:
+        return self.pointer.rsplit("/", 1)[-1]
+
+    @property
+    def depth(self) -> int:
+        return self.pointer.count("/")
+
+    @property
+    def label(self) -> Text:
+        return Text(self.schema["title"], self.schema["x-en"]["title"])
+
+    @property
+    def hint(self) -> Text | None:
+        if "description" not in self.schema:
+            return None
+        return Text(self.schema["description"], self.schema["x-en"]["description"])
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        return tuple(
+            Option(choice["const"], Text(choice["title"], choice["x-en"]["title"]))
+            for choice in self.schema.get("oneOf", ())
+            if "const" in choice
+        )
+
+    @property
+    def widget(self) -> str:
+        """How to ask: the layout hint if given, else derived from the type."""
+        layout = self.schema.get("x-layout", {})
+        if "widget" in layout:
+            return layout["widget"]
+        if self.schema.get("format") == "date":
+            return "date"
+        if self.options:
+            return "radio" if len(self.options) <= 4 else "select"
+        if "enum" in self.schema:
+            return "select"
+        if self.schema.get("type") == "array" and self.schema.get("items", {}).get("oneOf"):
+            return "checkboxes"
+        if self.schema.get("type") == "integer":
+            return "number"
+        if self.schema.get("type") == "boolean":
+            return "checkbox"
+        if self.schema.get("maxLength", 0) > 200:
+            return "textarea"
+        return "text"
+
+    def error_text(self, keyword: str) -> Text | None:
+        return Text.of(self.schema.get("x-errors", {}).get(keyword))
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A procedure in one version: its schema, validator and fields."""
+
+    schema: dict
+    registry: Registry = field(repr=False)
+    file: str = ""
+
+    @property
+    def meta(self) -> dict:
+        return self.schema["x-procedure"]
+
+    @property
+    def id(self) -> str:
+        return self.meta["id"]
+
+    @property
+    def version(self) -> str:
+        return self.meta["version"]
+
+    @property
+    def effective_from(self) -> date:
+        return date.fromisoformat(self.meta["effective_from"])
+
+    @property
+    def title(self) -> Text:
+        return Text.of(self.meta["title"])
+
+    @property
+    def form_number(self) -> Text:
+        return Text.of(self.meta["form"]["number"])
+
+    @property
+    def processing_working_days(self) -> int | None:
+        return self.meta["processing_working_days"]
+
+    @property
+    def guidance(self) -> dict:
+        return self.schema["x-guidance"]
+
+    @property
+    def sections(self) -> list[dict]:
+        return self.schema["x-sections"]
+
+    @cached_property
+    def validator(self) -> Draft202012Validator:
+        return Draft202012Validator(
+            self.schema, registry=self.registry, format_checker=FORMAT_CHECKER
+        )
+
+    @cached_property
+    def fields(self) -> tuple[Field, ...]:
+        """Every question in the form's order, groups before their members."""
+        resolver = self.registry.resolver(base_uri=self.schema["$id"])
+        return tuple(_walk(self.schema, "", True, (), resolver))
+
+    @cached_property
+    def _fields_by_pointer(self) -> dict[str, Field]:
+        return {f.pointer: f for f in self.fields}
+
+    def field_at(self, pointer: str) -> Field | None:
+        """The field answering at an instance pointer (array indexes read as '*')."""
+        parts = [("*" if part.isdigit() else part) for part in pointer.split("/")[1:]]
+        while parts:
+            found = self._fields_by_pointer.get("/" + "/".join(parts))
+            if found:
+                return found
+            parts.pop()
+        return None
+
+    @property
+    def examples(self) -> list[dict]:
+        return self.schema.get("examples", [])
+
+    def invalid_examples(self) -> Iterator[tuple[dict, dict]]:
+        """Each invalid example applied to the first valid one: (case, instance)."""
+        for case in self.schema.get("x-invalid-examples", []):
+            instance = copy.deepcopy(self.examples[0])
+            for pointer, value in case.get("set", {}).items():
+                _set_at(instance, pointer, value)
+            for pointer in case.get("unset", []):
+                _unset_at(instance, pointer)
+            yield case, instance
+
+    def bundled_schema(self) -> dict:
+        """The schema with the shared resources embedded, readable without this project."""
+        bundled = copy.deepcopy(self.schema)
+        bundled["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        embedded = bundled.setdefault("$defs", {})
+        for uri in (BASE_URI + f"{SHARED_DIR}/{DEFS_FILE}", divisions_schema()["$id"]):
+            resource = copy.deepcopy(self.registry[uri].contents)
+            resource.pop("$schema", None)
+            embedded["bundled:" + uri.rsplit("/", 1)[-1]] = resource
+        return bundled
+
+
+def _merged(schema: dict, resolver: Resolver) -> tuple[dict, Resolver]:
+    """Follow `$ref`s, the referring schema's own keywords winning over the target's.
+
+    Returns the resolver of the innermost target, against which the merged schema's
+    own references must be resolved.
+    """
+    if "$ref" not in schema:
+        return schema, resolver
+    target = resolver.lookup(schema["$ref"])
+    base, inner = _merged(target.contents, target.resolver)
+    own = {k: v for k, v in schema.items() if k != "$ref"}
+    merged = {**base, **own}
+    for nested in ("x-en", "x-errors"):
+        if nested in base and nested in own:
+            merged[nested] = {**base[nested], **own[nested]}
+    return merged, inner
+
+
+def _conditions_of(schema: dict, base: str) -> dict[str, list[Condition]]:
+    """Which properties of this object are asked only under an `if`."""
+    found: dict[str, list[Condition]] = {}
+    for rule in schema.get("allOf", []):
+        if "if" in rule and "then" in rule:
+            for name in rule["then"].get("required", []):
+                found.setdefault(name, []).append(Condition(base, rule["if"]))
+    return found
+
+
+def _walk(
+    schema: dict, pointer: str, required: bool, conditions: tuple, resolver: Resolver
+) -> Iterator[Field]:
+    schema, resolver = _merged(schema, resolver)
+    items, items_resolver = _merged(schema.get("items", {}), resolver)
+    if pointer:
+        kind = {"object": "group", "array": "list"}.get(schema.get("type"), "leaf")
+        if kind == "list" and "properties" not in items:
+            kind = "leaf"  # a list of choices is one question
+        yield Field(pointer, schema, required, conditions, kind)
+    if schema.get("type") == "array" and "properties" in items:
+        yield from _walk_properties(items, pointer + "/*", items_resolver)
+    elif "properties" in schema:
+        yield from _walk_properties(schema, pointer, resolver)
+
+
+def _walk_properties(schema: dict, pointer: str, resolver: Resolver) -> Iterator[Field]:
+    required = set(schema.get("required", []))
+    conditional = _conditions_of(schema, pointer)
+    for name, child in schema["properties"].items():
+        yield from _walk(
+            child,
+            f"{pointer}/{name}",
+            name in required,
+            tuple(conditional.get(name, ())),
+            resolver,
+        )
+
+
+def _set_at(instance: dict, pointer: str, value: object) -> None:
+    *parents, last = pointer.split("/")[1:]
+    target = instance
+    for part in parents:
+        target = target[int(part)] if isinstance(target, list) else target.setdefault(part, {})
+    if isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+
+
+def _unset_at(instance: dict, pointer: str) -> None:
+    *parents, last = pointer.split("/")[1:]
+    target = instance
+    for part in parents:
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    del target[int(last) if isinstance(target, list) else last]
+
+
+# Loading and checking ------------------------------------------------------
+
+
+def read_json(path: Path, forms_dir: Path) -> dict:
+    """Parse a schema file, turning a syntax error into a message with line and column."""
+    name = str(path.relative_to(forms_dir.parent)) if path.is_relative_to(forms_dir.parent) else str(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise SchemaError(name, "", f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from None
+    except UnicodeDecodeError:
+        raise SchemaError(name, "", "not UTF-8 text; save the file as UTF-8") from None
+
+
+def _pointer(path) -> str:
+    return "".join(f"/{str(part).replace('~', '~0').replace('/', '~1')}" for part in path)
+
+
+def schema_problems(schema: dict, meta_validator: Draft202012Validator) -> list[tuple[str, str]]:
+    """The meta-schema's findings as (pointer, problem), the cascade of parents left out."""
+    found = {_described(error) for error in meta_validator.iter_errors(schema)}
+    return sorted(found)
+
+
+def _described(error: ValidationError) -> tuple[str, str]:
+    """(pointer, problem); an unknown keyword is pointed at itself."""
+    if list(error.schema_path)[-2:] == ["propertyNames", "enum"]:
+        return (
+            _pointer([*error.absolute_path, error.instance]),
+            (f"unknown keyword {error.instance!r}: check its spelling, or add it to "
+            "forms/shared/meta.schema.json if the project needs it"),
+        )
+    return _pointer(error.absolute_path), _describe_meta_error(error)
+
+
+def _describe_meta_error(error: ValidationError) -> str:
+    if error.validator == "required" and "x-en" in error.validator_value:
+        return "a Vietnamese title or description needs its English translation beside it in \"x-en\""
+    return error.message
+
+
+@dataclass
+class Catalogue:
+    """Every procedure in force, loaded and checked once."""
+
+    forms_dir: Path
+    registry: Registry
+    procedures: dict[str, Procedure]
+
+    def __getitem__(self, procedure_id: str) -> Procedure:
+        return self.procedures[procedure_id]
+
+    def __iter__(self) -> Iterator[Procedure]:
+        return iter(self.procedures.values())
+
+
+def _shared_registry(forms_dir: Path) -> tuple[Registry, Draft202012Validator]:
+    meta = read_json(forms_dir / SHARED_DIR / META_FILE, forms_dir)
+    registry = SPECIFICATIONS.combine(Registry()).with_resources(
+        [
+            (meta["$id"], DRAFT202012.create_resource(meta)),
+            (divisions_schema()["$id"], DRAFT202012.create_resource(divisions_schema())),
+        ]
+    ).crawl()  # crawled once: `$dynamicRef` lookups would otherwise crawl on every use
+    meta_validator = Draft202012Validator(meta, registry=registry)
+    return registry, meta_validator
+
+
+def _checked(path: Path, forms_dir: Path, meta_validator: Draft202012Validator) -> dict:
+    schema = read_json(path, forms_dir)
+    name = str(path.relative_to(forms_dir.parent))
+    problems = schema_problems(schema, meta_validator)
+    if problems:
+        pointer, problem = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SchemaError(name, pointer, problem + more)
+    return schema
+
+
+def procedure_files(forms_dir: Path) -> list[Path]:
+    return [forms_dir / f"{pid}{PROCEDURE_SUFFIX}" for pid in PROCEDURE_IDS]
+
+
+def all_problems(forms_dir: Path | None = None) -> list[SchemaError]:
+    """Every problem in every schema file, for a build to report all at once."""
+    forms_dir = forms_dir or default_forms_dir()
+    _, meta_validator = _shared_registry(forms_dir)
+    found: list[SchemaError] = []
+    for path in [forms_dir / SHARED_DIR / DEFS_FILE, *procedure_files(forms_dir)]:
+        name = str(path.relative_to(forms_dir.parent))
+        if not path.exists():
+            found.append(SchemaError(name, "", "file missing"))
+            continue
+        try:
+            schema = read_json(path, forms_dir)
+        except SchemaError as error:
+            found.append(error)
+            continue
+        found += [SchemaError(name, p, m) for p, m in schema_problems(schema, meta_validator)]
+    return found
+
+
+def load_catalogue(forms_dir: Path | None = None) -> Catalogue:
+    """Load and check the shared files and the six procedures; raise SchemaError on the first problem."""
+    forms_dir = forms_dir or default_forms_dir()
+    registry, meta_validator = _shared_registry(forms_dir)
+    defs = _checked(forms_dir / SHARED_DIR / DEFS_FILE, forms_dir, meta_validator)
+    schemas = {}
+    for path in procedure_files(forms_dir):
+        schemas[path] = _checked(path, forms_dir, meta_validator)
+    resources: list[tuple[str, Resource]] = [(defs["$id"], DRAFT202012.create_resource(defs))]
+    resources += [(s["$id"], DRAFT202012.create_resource(s)) for s in schemas.values()]
+    registry = registry.with_resources(resources).crawl()
+    procedures = {}
+    for path, schema in schemas.items():
+        name = str(path.relative_to(forms_dir.parent))
+        expected_id = path.name.removesuffix(PROCEDURE_SUFFIX)
+        if schema["x-procedure"]["id"] != expected_id:
+            raise SchemaError(name, "/x-procedure/id", f"must be {expected_id!r}, the file's name")
+        procedures[expected_id] = Procedure(schema, registry, name)
+    return Catalogue(forms_dir, registry, procedures)

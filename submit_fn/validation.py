@@ -1,0 +1,79 @@
+"""Turn validation errors into messages a worker can act on, in Vietnamese or English."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from jsonschema.exceptions import ValidationError
+
+from submit_fn.procedures import Procedure, Text
+
+MESSAGES_FILE = Path(__file__).with_name("messages.json")
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    """One invalid answer: where it is, which rule it broke, and what to do."""
+
+    pointer: str
+    keyword: str
+    message: str
+
+    def as_json(self) -> dict:
+        return {"pointer": self.pointer, "keyword": self.keyword, "message": self.message}
+
+
+@cache
+def default_messages() -> dict[str, Text]:
+    raw = json.loads(MESSAGES_FILE.read_text(encoding="utf-8"))
+    return {key: Text(value["vi"], value["en"]) for key, value in raw.items() if key != "$comment"}
+
+
+def answer_errors(procedure: Procedure, instance: object, lang: str = "vi") -> list[AnswerError]:
+    """Every error in the answers, one per pointer and keyword, in the form's order."""
+    found: dict[tuple[str, str], AnswerError] = {}
+    for error in procedure.validator.iter_errors(instance):
+        keyword = str(error.validator)
+        for pointer in _error_pointers(error):
+            found.setdefault((pointer, keyword), AnswerError(pointer, keyword, _message(procedure, error, pointer, lang)))
+    order = {f.pointer: i for i, f in enumerate(procedure.fields)}
+
+    def position(item: AnswerError) -> tuple:
+        field = procedure.field_at(item.pointer)
+        return (order.get(field.pointer, -1) if field else -1, item.pointer, item.keyword)
+
+    return sorted(found.values(), key=position)
+
+
+def _error_pointers(error: ValidationError) -> list[str]:
+    """Where the worker must act: the missing or unexpected answer itself, not its parent."""
+    here = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        names = [name for name in error.validator_value if name not in error.instance]
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        names = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+    else:
+        return [here]
+    return [f"{here}/{name.replace('~', '~0').replace('/', '~1')}" for name in names] or [here]
+
+
+def _message(procedure: Procedure, error: ValidationError, pointer: str, lang: str) -> str:
+    keyword = str(error.validator)
+    field = procedure.field_at(pointer) if pointer else None
+    exact = field is not None and _same_field(field.pointer, pointer)
+    own = field.error_text(keyword) if field and exact else None
+    if own:
+        return own[lang]
+    defaults = default_messages()
+    template = defaults.get(f"{keyword}:{error.validator_value}") or defaults.get(keyword)
+    label = field.label[lang] if field and exact else (pointer.rsplit("/", 1)[-1] or defaults["form"][lang])
+    if template is None:
+        return f"{label}: {error.message}"
+    return template[lang].format(label=label, limit=error.validator_value)
+
+
+def _same_field(field_pointer: str, pointer: str) -> bool:
+    return field_pointer.count("/") == pointer.count("/")
