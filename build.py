@@ -1,0 +1,123 @@
+"""Build everything from the schemas: checks, guidance pages, form pages, PDFs, the site.
+
+    python build.py            check every schema and build the whole site into site/
+    python build.py check      only the checks
+
+Same inputs give byte-identical outputs: dates inside outputs come from
+SOURCE_DATE_EPOCH, set to the last commit's time unless given.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SITE = ROOT / "site"
+BUNDLE = ROOT / "submit_fn" / "bundle"
+
+
+class BuildFailed(Exception):
+    """A problem the maintainer must fix; the message says where and how."""
+
+
+@contextmanager
+def step(name: str):
+    print(f"→ {name} …", flush=True)
+    started = time.perf_counter()
+    yield
+    print(f"  ✓ {name} ({time.perf_counter() - started:.2f} s)", flush=True)
+
+
+def fail_on(problems: list, what: str) -> None:
+    if problems:
+        listing = "\n".join(f"  ✗ {problem}" for problem in problems)
+        raise BuildFailed(f"{len(problems)} problem(s) in {what}:\n{listing}")
+
+
+def check() -> None:
+    from sitegen.checks import all_example_problems, translation_problems
+    from submit_fn.procedures import all_problems, load_catalogue
+
+    with step("check schemas against the meta-schema"):
+        fail_on([str(problem) for problem in all_problems()], "the schemas")
+    with step("check examples and translations"):
+        fail_on(all_example_problems(load_catalogue()) + translation_problems(), "the examples and translations")
+
+
+def source_date_epoch() -> str:
+    """The last commit's time, so that dates in outputs depend on the inputs only."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip() or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+def build_site() -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from submit_fn.procedures import SchemaError
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    show_mkdocs_warnings()
+    with step("generate pages and build the site with MkDocs (strict)"):
+        try:
+            build(load_config(str(ROOT / "mkdocs.yml"), strict=True))
+        except MkDocsException as error:
+            raise BuildFailed(f"MkDocs stopped: {error} (see the warnings above)") from None
+        except SchemaError as error:
+            raise BuildFailed(str(error)) from None
+
+
+def show_mkdocs_warnings() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("  ! %(name)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+
+
+def bundle_function() -> None:
+    """Copy what the function needs next to it, so `submit_fn/` deploys on its own."""
+    with step("bundle the schemas into submit_fn/bundle for deployment"):
+        shutil.rmtree(BUNDLE, ignore_errors=True)
+        shutil.copytree(ROOT / "forms", BUNDLE / "forms")
+
+
+COMMANDS: dict[str, list[Callable[[], None]]] = {
+    "build": [check, build_site, bundle_function],
+    "check": [check],
+}
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "build"
+    if command not in COMMANDS:
+        print(f"unknown command {command!r}; use one of: {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        for run in COMMANDS[command]:
+            run()
+    except BuildFailed as problem:
+        print(f"\nBuild failed. {problem}", file=sys.stderr)
+        return 1
+    print(f"Done in {time.perf_counter() - started:.2f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main(sys.argv[1:]))

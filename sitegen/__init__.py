@@ -1,0 +1,1 @@
+"""Build-only code: the site pages, form pages and reports made from the schemas."""
