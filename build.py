@@ -1,7 +1,8 @@
 """Build everything from the schemas: checks, guidance pages, form pages, PDFs, the site.
 
-    python build.py            check every schema and build the whole site into site/
-    python build.py check      only the checks
+    python build.py                    check every schema and build the whole site into site/
+    python build.py check              only the checks
+    python build.py --site-dir DIR     build into DIR instead of site/
 
 Same inputs give byte-identical outputs: dates inside outputs come from
 SOURCE_DATE_EPOCH, set to the last commit's time unless given.
@@ -9,6 +10,7 @@ SOURCE_DATE_EPOCH, set to the last commit's time unless given.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import shutil
@@ -63,7 +65,7 @@ def source_date_epoch() -> str:
         return "0"
 
 
-def build_site() -> None:
+def build_site(site_dir: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -75,7 +77,7 @@ def build_site() -> None:
     show_mkdocs_warnings()
     with step("generate pages and build the site with MkDocs (strict)"):
         try:
-            build(load_config(str(ROOT / "mkdocs.yml"), strict=True))
+            build(load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site_dir)))
         except MkDocsException as error:
             raise BuildFailed(f"MkDocs stopped: {error} (see the warnings above)") from None
         except SchemaError as error:
@@ -96,21 +98,30 @@ def bundle_function() -> None:
         shutil.copytree(ROOT / "forms", BUNDLE / "forms")
 
 
-COMMANDS: dict[str, list[Callable[[], None]]] = {
-    "build": [check, build_site, bundle_function],
-    "check": [check],
+def build_all(options: argparse.Namespace) -> None:
+    check()
+    build_site(options.site_dir)
+    bundle_function()
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "build": build_all,
+    "check": lambda options: check(),
 }
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="?", default="build", choices=COMMANDS)
+    parser.add_argument("--site-dir", type=Path, default=SITE, help="where to write the site (default: site/)")
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str]) -> int:
-    command = argv[0] if argv else "build"
-    if command not in COMMANDS:
-        print(f"unknown command {command!r}; use one of: {', '.join(COMMANDS)}", file=sys.stderr)
-        return 2
+    options = parse(argv)
     started = time.perf_counter()
     try:
-        for run in COMMANDS[command]:
-            run()
+        COMMANDS[options.command](options)
     except BuildFailed as problem:
         print(f"\nBuild failed. {problem}", file=sys.stderr)
         return 1

@@ -35,3 +35,13 @@ def on_config(config):
 def on_page_context(context, page, config, nav):
     search.add_ascii_fields(config)
     return context
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has rewritten the page
+def on_post_page(output, page, config):
+    return search.point_english_pages_at_their_index(output, page.url)
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has written the merged search index
+def on_post_build(config):
+    search.split_index_by_language(Path(config.site_dir))
