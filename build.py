@@ -3,6 +3,7 @@
     python build.py                    check every schema and build the whole site into site/
     python build.py check              only the checks
     python build.py --site-dir DIR     build into DIR instead of site/
+    python build.py serve              build, serve site and API on one origin, rebuild on change
 
 Same inputs give byte-identical outputs: dates inside outputs come from
 SOURCE_DATE_EPOCH, set to the last commit's time unless given.
@@ -16,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -104,9 +106,49 @@ def build_all(options: argparse.Namespace) -> None:
     bundle_function()
 
 
+WATCHED = ("forms", "docs", "sitegen", "submit_fn/templates", "submit_fn/static", "mkdocs.yml")
+
+
+def fingerprint() -> tuple:
+    """What the inputs look like now: every watched file with its modification time."""
+    files = []
+    for name in WATCHED:
+        path = ROOT / name
+        candidates = path.rglob("*") if path.is_dir() else [path]
+        files += [(str(f), f.stat().st_mtime_ns) for f in candidates if f.is_file() and "__pycache__" not in f.parts]
+    return tuple(sorted(files))
+
+
+def rebuild_on_change(options: argparse.Namespace) -> None:
+    seen = fingerprint()
+    while True:
+        time.sleep(1)
+        now = fingerprint()
+        if now == seen:
+            continue
+        seen = now
+        print("\nA source changed: rebuilding …", flush=True)
+        try:
+            check()
+            build_site(options.site_dir)
+            print("Rebuilt: reload the page.", flush=True)
+        except BuildFailed as problem:
+            print(f"Build failed. {problem}", file=sys.stderr, flush=True)
+
+
+def serve(options: argparse.Namespace) -> None:
+    """Build, then serve the site and the submit function together, rebuilding on change."""
+    from sitegen.local_server import serve as serve_one_origin
+
+    build_all(options)
+    threading.Thread(target=rebuild_on_change, args=(options,), daemon=True).start()
+    serve_one_origin(options.site_dir, options.host, options.port)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "build": build_all,
     "check": lambda options: check(),
+    "serve": serve,
 }
 
 
@@ -114,6 +156,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="build", choices=COMMANDS)
     parser.add_argument("--site-dir", type=Path, default=SITE, help="where to write the site (default: site/)")
+    parser.add_argument("--host", default="127.0.0.1", help="serve: 0.0.0.0 lets phones on the same network in")
+    parser.add_argument("--port", type=int, default=8000, help="serve: the port (default 8000)")
     return parser.parse_args(argv)
 
 
