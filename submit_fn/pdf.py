@@ -105,6 +105,13 @@ def inline_markdown(text: str) -> Markup:
     return Markup(re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", html))
 
 
+def unbroken_references(text: str) -> Markup:
+    """Legal references such as '374/2025/NĐ-CP' kept on one line: a break at their
+    hyphen would misquote them (and text extraction drops the hyphen)."""
+    html = str(escape(nfc(text)))
+    return Markup(re.sub(r"(\S+-\S+)", r'<span class="unbroken">\1</span>', html))
+
+
 @cache
 def _environment() -> Environment:
     environment = Environment(
@@ -116,6 +123,7 @@ def _environment() -> Environment:
     )
     environment.filters["pack"] = lambda blanks: pack(list(blanks))
     environment.filters["inline_markdown"] = inline_markdown
+    environment.filters["unbroken_references"] = unbroken_references
     return environment
 
 
