@@ -186,20 +186,17 @@ def test_pdfs_carry_a_title_the_vietnamese_language_tags_and_pdf_a_metadata(buil
 
 
 def test_a_field_added_to_a_schema_appears_in_its_blank_and_filled_pdf(tmp_path):
-    forms = tmp_path / "forms"
-    shutil.copytree(ROOT / "forms", forms)
-    path = forms / "huong-tro-cap.schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    schema["properties"]["job_search"] = {"$ref": "shared/defs.schema.json#/$defs/jobSearchContacts"}
-    schema["properties"]["last_salary"] = {
-        "type": "integer",
-        "title": "Tiền lương tháng cuối cùng",
-        "x-en": {"title": "Last monthly salary"},
-        "x-layout": {"widget": "money"},
-    }
-    schema["x-sections"][-1]["fields"][:0] = ["last_salary", "job_search"]
-    path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
-    procedure = load_catalogue(forms)["huong-tro-cap"]
+    def edit(schema):
+        schema["properties"]["job_search"] = {"$ref": "shared/defs.schema.json#/$defs/jobSearchContacts"}
+        schema["properties"]["last_salary"] = {
+            "type": "integer",
+            "title": "Tiền lương tháng cuối cùng",
+            "x-en": {"title": "Last monthly salary"},
+            "x-layout": {"widget": "money"},
+        }
+        schema["x-sections"][-1]["fields"][:0] = ["last_salary", "job_search"]
+
+    procedure = edited_catalogue(tmp_path, "huong-tro-cap", edit)
 
     blank = squeezed(pdf_text(save(pdf.render_blank(procedure), "added-field-blank")))
     for words in ("Tiền lương tháng cuối cùng", "Kết quả tìm kiếm việc làm trong tháng", "Vị trí công việc dự tuyển"):
@@ -215,6 +212,52 @@ def test_a_field_added_to_a_schema_appears_in_its_blank_and_filled_pdf(tmp_path)
     for contact in contacts:
         for value in contact.values():
             assert squeezed(value) in filled, value
+
+
+def edited_catalogue(tmp_path: Path, procedure_id: str, edit) -> Procedure:
+    """The catalogue loaded from a copy of forms/ in which one schema was edited."""
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    path = forms / f"{procedure_id}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    edit(schema)
+    path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    return load_catalogue(forms)[procedure_id]
+
+
+def test_the_signature_block_names_the_signer_the_schema_gives(tmp_path):
+    def edit(schema):
+        schema["x-procedure"]["form"]["signer"] = {"vi": "NGƯỜI THÔNG BÁO", "en": "NOTIFYING PERSON"}
+
+    text = pdf_text(save(pdf.render_blank(edited_catalogue(tmp_path, "tim-kiem-viec-lam", edit)), "signer"))
+    assert "NGƯỜI THÔNG BÁO" in text and "NGƯỜI ĐỀ NGHỊ" not in text
+
+
+def test_a_blank_form_is_the_same_file_every_time_it_is_made(built, catalogue):
+    assert pdf.render_blank(catalogue["huong-tro-cap"]) == blank_path(built, "huong-tro-cap").read_bytes()
+
+
+@pytest.fixture
+def fresh_renderer():
+    """A renderer started for this test alone (fonts and stylesheet are loaded once per renderer)."""
+    pdf._renderer.cache_clear()
+    yield
+    pdf._renderer.cache_clear()
+
+
+def test_the_deployed_function_prints_with_the_fonts_bundled_beside_it(catalogue, tmp_path, monkeypatch, fresh_renderer):
+    bundled = pdf.bundle_fonts(tmp_path / "fonts")
+    assert sorted(p.name for p in bundled) == sorted(pdf.FONT_FILES)
+    monkeypatch.setattr(pdf, "FONTS_DIR", tmp_path / "fonts")
+    monkeypatch.setattr(pdf, "SYSTEM_FONTS_DIR", tmp_path / "no-system-fonts")
+    served: list[Path] = []
+    own_file = pdf.own_file
+    monkeypatch.setattr(pdf, "own_file", lambda url_path: served.append(own_file(url_path)) or served[-1])
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(pdf.render_receipt(catalogue["huong-tro-cap"], RECEIPT, VERIFY_URL))
+    names = {row.split()[0].split("+")[1] for row in font_rows(path)}
+    assert {"Noto-Serif", "Noto-Serif-Bold", "Noto-Sans"} <= names
+    assert len(served) >= 3 and all(font.parent == tmp_path / "fonts" for font in served)
 
 
 # Filled forms ---------------------------------------------------------------
