@@ -6,9 +6,9 @@ the renderer fetches nothing but the project's own files (`OwnFilesOnly`), so an
 holding markup or URLs is printed as text and reaches neither files nor the network.
 
 Fonts: Noto Serif and Noto Sans from Debian's fonts-noto-core. The build copies them
-into submit_fn/fonts/ (`bundle_fonts`, not committed) so that the deployed function,
-whose machine may have no Noto fonts, prints the same; without the copy the renderer
-reads them from /usr/share/fonts, then asks fontconfig.
+into the deploy bundle, submit_fn/bundle/fonts/ (`bundle_fonts`; never committed), so
+that the deployed function, whose machine may have no Noto fonts, prints the same;
+without the copy the renderer reads them from /usr/share/fonts, then asks fontconfig.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from submit_fn.procedures import Catalogue, Procedure
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates" / "pdf"
 STYLESHEET = HERE / "static" / "pdf.css"
-FONTS_DIR = HERE / "fonts"
+FONTS_DIR = HERE / "bundle" / "fonts"  # the deploy bundle, made by build.py, not committed
 SYSTEM_FONTS_DIR = Path("/usr/share/fonts/truetype/noto")
 FONT_FILES = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
 IMAGES = {"dots.svg": "image/svg+xml", "box.svg": "image/svg+xml"}  # dotted lines, digit boxes
@@ -209,7 +209,7 @@ def check_harfbuzz_subset() -> str | None:
 
 
 def bundle_fonts(target: Path = FONTS_DIR) -> list[Path]:
-    """Copy the Noto fonts next to the function for deployment (not committed: see .gitignore)."""
+    """Copy the Noto fonts into the function's deploy bundle (git-ignored with the bundle)."""
     missing = [name for name in FONT_FILES if not (SYSTEM_FONTS_DIR / name).is_file()]
     if missing:
         raise FileNotFoundError(
