@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from submit_fn.pdf_values import (
     answer_in_words,
@@ -164,7 +165,7 @@ def _kind(question: Field) -> str:
 def _marks(question: Field, value: object, lang: str) -> tuple[Mark, ...]:
     if question.schema.get("type") == "boolean":
         return (Mark(nfc(question.label[lang]), value is True),)
-    chosen = set(value) if isinstance(value, list) else {value}
+    chosen = value if isinstance(value, list) else [value]
     return tuple(Mark(nfc(option.label[lang]), option.value in chosen) for option in choice_options(question))
 
 
@@ -247,6 +248,13 @@ def _signer_name(procedure: Procedure, answers: dict | None) -> str:
     return ""
 
 
+def _received(receipt: dict | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str((receipt or {})["received_at"]))
+    except (KeyError, ValueError):
+        return None
+
+
 def paper(procedure: Procedure, answers: dict | None = None, lang: str = "vi", receipt: dict | None = None) -> Paper:
     """The form laid out for paper; `answers` None gives the blank form."""
     build = _Builder(procedure, answers, lang)
@@ -266,7 +274,7 @@ def paper(procedure: Procedure, answers: dict | None = None, lang: str = "vi", r
             parts.append(Part(nfc(section["title"][lang]), pack(blanks)))
     form = procedure.meta["form"]
     signer = form.get("signer")
-    received = (receipt or {}).get("received_at", "")
+    received = _received(receipt)
     return Paper(
         lang=lang,
         title=nfc(procedure.title[lang]),
@@ -279,7 +287,7 @@ def paper(procedure: Procedure, answers: dict | None = None, lang: str = "vi", r
         signer=nfc(signer[lang]) if signer else "",
         signer_name=_signer_name(procedure, answers),
         filled=answers is not None,
-        place_date=date_in_words(received[:10], lang) if received else "",
+        place_date=date_in_words(received.date(), lang) if received else "",
         footer=f"{procedure.id} · {procedure.version}",
         receipt_id=str((receipt or {}).get("id", "")),
         received=moment_in_words(received, lang) if received else "",

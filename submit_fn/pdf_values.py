@@ -107,7 +107,7 @@ def answer_in_words(field: Field, value: object, lang: str = "vi") -> str:
     return nfc(str(value))
 
 
-def moment_in_words(value: str, lang: str = "vi") -> str:
+def moment_in_words(value: str | datetime, lang: str = "vi") -> str:
     """An RFC 3339 time as printed, in its own offset: '09:41, ngày 15 tháng 3 năm 2026'."""
-    moment = datetime.fromisoformat(value)
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return f"{moment:%H:%M}, {date_in_words(moment.date(), lang)}"

@@ -280,13 +280,19 @@ def printed(procedure: Procedure, pointer: str, value: object) -> list[str]:
         return [f"ngày {day.day:02d} tháng {month} năm {day.year}"]
     if isinstance(value, str) and re.fullmatch(r"\d{2}|\d{5}", value) and value in division_names():
         return [division_names()[value]]
+    if schema.get("x-layout", {}).get("widget") == "money":
+        return [f"{value:,}".replace(",", ".") + " đồng"]
     return [str(value)]
 
 
 def answers_of(instance: dict, pointer: str = ""):
+    """(pointer, answer) for every leaf answer, inside groups and repeated groups too."""
     for key, value in instance.items():
         if isinstance(value, dict):
             yield from answers_of(value, f"{pointer}/{key}")
+        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            for index, item in enumerate(value):
+                yield from answers_of(item, f"{pointer}/{key}/{index}")
         else:
             yield f"{pointer}/{key}", value
 
@@ -300,6 +306,22 @@ def test_a_filled_form_prints_every_answer_of_every_example(catalogue):
                 for words in printed(procedure, pointer, value):
                     assert squeezed(words) in text, (procedure.id, number, pointer, words)
             assert all(width == pytest.approx(A4_POINTS[0], abs=0.5) for width, _ in page_sizes(path))
+
+
+def test_an_office_can_print_a_submission_whose_answers_no_longer_fit_the_schema(catalogue):
+    procedure = catalogue["huong-tro-cap"]
+    damaged = {
+        "full_name": "Lê Văn Tám",
+        "birth_date": "15/03/1990",
+        "sex": 1,
+        "citizen_id": None,
+        "permanent_address": "Hà Nội",
+        "needs": [{"old": "shape"}],
+        "attachments": [None, "giay-to-cu"],
+        "contribution_months": {"months": 12},
+    }
+    text = pdf_text(save(pdf.render_filled(procedure, damaged, {"id": "X", "received_at": "not a time"}), "damaged"))
+    assert "Lê Văn Tám" in text and "15/03/1990" in text
 
 
 def test_province_and_ward_codes_are_printed_as_their_names(catalogue):
