@@ -48,7 +48,12 @@ def fail_on(problems: list, what: str) -> None:
 
 def check() -> None:
     from sitegen.checks import all_example_problems, translation_problems
+    from submit_fn.pdf import check_harfbuzz_subset
     from submit_fn.procedures import all_problems, load_catalogue
+
+    slow_pdfs = check_harfbuzz_subset()
+    if slow_pdfs:
+        print(f"  ! {slow_pdfs}", file=sys.stderr, flush=True)
 
     with step("check schemas against the meta-schema"):
         fail_on([str(problem) for problem in all_problems()], "the schemas")
@@ -95,9 +100,12 @@ def show_mkdocs_warnings() -> None:
 
 def bundle_function() -> None:
     """Copy what the function needs next to it, so `submit_fn/` deploys on its own."""
-    with step("bundle the schemas into submit_fn/bundle for deployment"):
+    from submit_fn.pdf import bundle_fonts
+
+    with step("bundle schemas and fonts into submit_fn/bundle for deployment"):
         shutil.rmtree(BUNDLE, ignore_errors=True)
         shutil.copytree(ROOT / "forms", BUNDLE / "forms")
+        bundle_fonts(BUNDLE / "fonts")
 
 
 def build_all(options: argparse.Namespace) -> None:

@@ -26,6 +26,8 @@ STAGING = ROOT / "build-cache" / "docs"
 
 @event_priority(100)  # before mkdocs-static-i18n reads the docs folder
 def on_config(config):
+    if config.docs_dir == str(STAGING):  # mkdocs-static-i18n builds English with the same config
+        return config
     stage(HANDWRITTEN, generated_files(load_catalogue()), STAGING)
     config.docs_dir = str(STAGING)
     return config

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -14,6 +16,7 @@ from submit_fn.procedures import Catalogue, Procedure, Text
 LANGS = ("vi", "en")
 TEMPLATES = Path(__file__).with_name("templates")
 STRINGS_FILE = Path(__file__).with_name("strings.json")
+PDF_CACHE = Path(os.environ.get("PDF_CACHE_DIR", Path(__file__).resolve().parent.parent / "build-cache" / "pdf"))
 
 
 @cache
@@ -53,9 +56,25 @@ def guidance_page(procedure: Procedure, lang: str) -> str:
     return unicodedata.normalize("NFC", page)
 
 
+def blank_pdfs(catalogue: Catalogue) -> dict[str, bytes]:
+    """The blank printable forms, rendered only when their schema changed (build-cache/pdf)."""
+    from submit_fn.pdf import build_pdfs
+
+    out_dir = PDF_CACHE / "out"
+    # Forking a process that serves requests on threads (build.py serve) is unsafe: render in-process there.
+    workers = 2 if threading.current_thread() is threading.main_thread() else 1
+    written = build_pdfs(catalogue, out_dir, PDF_CACHE, progress=print, workers=workers)
+    files = {}
+    for path in written:
+        relative = path.relative_to(out_dir).as_posix()
+        files[relative if relative.startswith("en/") else f"vi/{relative}"] = path.read_bytes()
+    return files
+
+
 def generated_files(catalogue: Catalogue) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     for lang in LANGS:
         for procedure in catalogue:
             files[f"{lang}/thu-tuc/{procedure.id}.md"] = guidance_page(procedure, lang)
+    files.update(blank_pdfs(catalogue))
     return files
