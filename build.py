@@ -12,6 +12,7 @@ SOURCE_DATE_EPOCH, set to the last commit's time unless given.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import shutil
@@ -72,14 +73,46 @@ def source_date_epoch() -> str:
         return "0"
 
 
+def inputs_fingerprint(site_dir: Path) -> str:
+    """Everything the site depends on: sources, templates, package versions, the date, the target."""
+    from importlib.metadata import version
+
+    from submit_fn.procedures import default_forms_dir, today_in_vietnam
+
+    digest = hashlib.sha256()
+    for folder in (default_forms_dir(), ROOT / "docs", ROOT / "sitegen", ROOT / "submit_fn", ROOT / "overrides"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and "__pycache__" not in path.parts and "bundle" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    for path in (ROOT / "mkdocs.yml", ROOT / "build.py"):
+        digest.update(path.read_bytes())
+    packages = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "weasyprint", "vietnam-provinces", "jsonschema")
+    digest.update(" ".join(version(name) for name in packages).encode())
+    digest.update(f"{today_in_vietnam()} {os.environ.get('SOURCE_DATE_EPOCH')} {site_dir.resolve()}".encode())
+    return digest.hexdigest()
+
+
 def build_site(site_dir: Path) -> None:
+    """Build with MkDocs, unless nothing the site depends on changed since the last build."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
+    stamp = ROOT / "build-cache" / f"site-{hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:12]}"
+    fingerprint = inputs_fingerprint(site_dir)
+    if site_dir.is_dir() and stamp.is_file() and stamp.read_text() == fingerprint:
+        print(f"→ nothing changed since the last build: {site_dir} is up to date", flush=True)
+        return
+    stamp.unlink(missing_ok=True)
+    run_mkdocs(site_dir)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+
+
+def run_mkdocs(site_dir: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from submit_fn.procedures import SchemaError
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     show_mkdocs_warnings()
     with step("generate pages and build the site with MkDocs (strict)"):

@@ -11,9 +11,10 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -38,6 +39,14 @@ PROCEDURE_IDS = (
     "chuyen-noi-huong",
 )
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_in_vietnam() -> date:
+    """The date in Vietnam now: which version is in force depends on it."""
+    return datetime.now(VIETNAM).date()
 
 
 def default_forms_dir() -> Path:
