@@ -1,0 +1,235 @@
+"""The submit function's HTTP API (CONTRACT.md, "HTTP API")."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from datetime import datetime
+
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+
+from submit_fn import openapi
+from submit_fn.form_post import answers_from_form
+from submit_fn.problems import Problem
+from submit_fn.procedures import VIETNAM, Catalogue, Procedure, load_catalogue
+from submit_fn.receipts import ReceiptIdError, make_receipt, parse_receipt_id, signature_matches
+from submit_fn.requests import body_hash, body_kind, json_object, key_hash
+from submit_fn.settings import Settings, load_settings
+from submit_fn.storage import IdempotencyConflict, Storage, Submission
+from submit_fn.validation import answer_errors
+
+log = logging.getLogger("submit_fn")
+LANGS = ("vi", "en")
+
+
+def create_app(settings: Settings | None = None, catalogue: Catalogue | None = None) -> Flask:
+    """The application: schemas compiled and storage opened once, here, never per request."""
+    settings = settings or load_settings()
+    catalogue = catalogue or load_catalogue()
+    for procedure in catalogue:
+        procedure.validator  # noqa: B018 - compile every validator at start-up
+    storage = Storage(settings.database_url)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.ensure_ascii = False
+    app.extensions["bhtn"] = {"settings": settings, "catalogue": catalogue, "storage": storage}
+    _routes(app, settings, catalogue, storage)
+    _hooks(app, settings)
+    return app
+
+
+def language() -> str:
+    chosen = request.values.get("_lang") if request.mimetype == "application/x-www-form-urlencoded" else None
+    return chosen if chosen in LANGS else request.accept_languages.best_match(LANGS, default="vi")
+
+
+def _procedure(catalogue: Catalogue, procedure_id: str) -> Procedure:
+    try:
+        return catalogue[procedure_id]
+    except KeyError:
+        ids = ", ".join(p.id for p in catalogue)
+        raise Problem("unknown_procedure", id=procedure_id[:60], ids=ids) from None
+
+
+def _receipt_id(text: str) -> str:
+    try:
+        return parse_receipt_id(text)
+    except ReceiptIdError as error:
+        raise Problem("mistyped_receipt" if error.mistyped else "not_receipt_id") from None
+
+
+def _require_office(settings: Settings) -> None:
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    valid = any(hmac.compare_digest(token.encode(), known.encode()) for known in settings.office_tokens)
+    if not token or not valid:
+        raise Problem("unauthorized")
+
+
+def _public(receipt: dict) -> dict:
+    return {key: receipt[key] for key in ("id", "procedure", "schema_version", "received_at", "due_date", "signature")}
+
+
+def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Storage) -> None:
+    @app.get("/api/health")
+    def health():
+        return {"status": "ok"}
+
+    @app.get("/api/openapi.json")
+    def openapi_description():
+        return openapi.description([p.id for p in catalogue])
+
+    @app.get("/api/procedures")
+    def procedures():
+        lang = language()
+        return [{"id": p.id, "title": p.title[lang], "version": p.version} for p in catalogue]
+
+    @app.get("/api/procedures/<procedure_id>/schema")
+    def schema(procedure_id: str):
+        procedure = _procedure(catalogue, procedure_id)
+        body = json.dumps(procedure.bundled_schema(), ensure_ascii=False, sort_keys=True)
+        response = Response(body, content_type="application/schema+json; charset=utf-8")
+        response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+        response.headers["Cache-Control"] = "no-cache"
+        return response.make_conditional(request)
+
+    @app.post("/api/procedures/<procedure_id>/submissions")
+    def submit(procedure_id: str):
+        procedure = _procedure(catalogue, procedure_id)
+        kind = body_kind(request)
+        raw = request.get_data(cache=True)
+        answers = json_object(raw) if kind == "json" else answers_from_form(procedure, request.form)
+        lang = language()
+        errors = answer_errors(procedure, answers, lang)
+        if errors:
+            if kind == "form":
+                return _html("errors.html.j2", 422, procedure=procedure, errors=errors, answers=request.form)
+            raise Problem("invalid_answers", {"errors": [e.as_json() for e in errors]}, count=len(errors))
+        submission = _store(procedure, answers, settings, storage)
+        if kind == "form":
+            return _html("receipt.html.j2", 201, procedure=procedure, receipt=submission.receipt)
+        response = app.json.response({"receipt": _public(submission.receipt)})
+        response.status_code = 201
+        response.headers["Location"] = f"/api/receipts/{submission.id}"
+        return response
+
+    @app.get("/api/receipts/<receipt_id>")
+    def receipt(receipt_id: str):
+        stored = storage.get(_receipt_id(receipt_id))
+        if stored is None:
+            raise Problem("unknown_receipt", id=receipt_id[:40])
+        body: dict = {"receipt": _public(stored.receipt)}
+        if request.args.get("signature"):
+            body["signature_valid"] = signature_matches(stored.receipt, request.args["signature"], settings.receipt_key)
+        return body
+
+    @app.get("/api/office/submissions")
+    def office_list():
+        _require_office(settings)
+        procedure = request.args.get("procedure") or None
+        if procedure:
+            _procedure(catalogue, procedure)
+        found = storage.list(procedure, request.args.get("since") or None)
+        return [_public(s.receipt) for s in found]
+
+    @app.get("/api/office/submissions/<receipt_id>")
+    def office_one(receipt_id: str):
+        _require_office(settings)
+        if receipt_id.lower().endswith(".pdf"):
+            return _office_pdf(receipt_id[:-4])
+        stored = _stored(receipt_id)
+        return {"receipt": stored.receipt, "answers": stored.answers}
+
+    def _office_pdf(receipt_id: str):
+        from submit_fn.pdf import render_filled
+
+        stored = _stored(receipt_id)
+        procedure = catalogue[stored.procedure]
+        pdf = render_filled(procedure, stored.answers, stored.receipt, lang="vi")
+        response = Response(pdf, content_type="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="{stored.id}.pdf"'
+        return response
+
+    def _stored(receipt_id: str) -> Submission:
+        stored = storage.get(_receipt_id(receipt_id))
+        if stored is None:
+            raise Problem("unknown_receipt", id=receipt_id[:40])
+        return stored
+
+
+def _store(procedure: Procedure, answers: dict, settings: Settings, storage: Storage) -> Submission:
+    """Commit the answers, then (and only then) hand back the receipt."""
+    key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+    receipt = make_receipt(procedure, datetime.now(VIETNAM), settings.receipt_key)
+    submission = Submission(receipt, answers, body_hash(answers))
+    try:
+        return storage.add(submission, key_hash(key, procedure.id) if key else None)
+    except IdempotencyConflict:
+        raise Problem("idempotency_conflict") from None
+
+
+def _html(template: str, status: int, **context) -> Response:
+    lang = language()
+    body = render_template(f"html/{template}", lang=lang, **context)
+    return Response(body, status=status, content_type="text/html; charset=utf-8", headers={"Content-Language": lang})
+
+
+def _hooks(app: Flask, settings: Settings) -> None:
+    @app.before_request
+    def start():
+        g.started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        origin = request.headers.get("Origin")
+        if origin and origin in settings.allowed_origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key, Accept-Language, Authorization"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Vary"] = "Origin"
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        if response.status_code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="office"'
+        _log(response)
+        return response
+
+    @app.errorhandler(Problem)
+    def problem(error: Problem):
+        return error.response(language())
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if isinstance(error, RequestEntityTooLarge):
+            return Problem("too_large", limit=settings.max_body_bytes).response(language())
+        if isinstance(error, MethodNotAllowed):
+            return Problem("method_not_allowed", method=request.method[:10]).response(language())
+        if isinstance(error, NotFound):
+            return Problem("not_found").response(language())
+        if error.code and 400 <= error.code < 500:
+            return Problem("bad_request").response(language())
+        return Problem("server_error").response(language())
+
+    @app.errorhandler(Exception)
+    def server_fault(error: Exception):
+        log.error(json.dumps({"request_id": g.get("request_id"), "error": type(error).__name__}))
+        return Problem("server_error").response(language())
+
+
+def _log(response: Response) -> None:
+    """One JSON line per request: never a body, never a URL with personal data."""
+    rule = request.url_rule.rule if request.url_rule else "unmatched"
+    started = g.get("started", time.perf_counter())
+    log.info(json.dumps({
+        "request_id": g.get("request_id"),
+        "method": request.method,
+        "route": rule,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+    }))

@@ -1,0 +1,76 @@
+"""A plain HTML form post (no JavaScript) turned into the same JSON answers as the web form sends.
+
+Control names are the answer's path joined by '.' (CONTRACT.md): `permanent_address.province`,
+`job_search.0.employer`. Names starting with '_' carry settings (`_lang`, `_schema_version`),
+not answers. Empty controls are no answer at all.
+"""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MultiDict
+
+from submit_fn.procedures import Field, Procedure
+
+TRUE_VALUES = {"on", "true", "1", "yes"}
+
+
+def answers_from_form(procedure: Procedure, form: MultiDict) -> dict:
+    answers: dict = {}
+    for name in sorted(set(form.keys())):
+        if name.startswith("_"):
+            continue
+        values = [value for value in form.getlist(name) if value.strip() != ""]
+        field = procedure.field_at("/" + name.replace(".", "/"))
+        if not values:
+            continue
+        _put(answers, name.split("."), _typed(field, values))
+    return answers
+
+
+def _typed(field: Field | None, values: list[str]) -> object:
+    """Coerce by the field's type; a value that does not fit is kept, for validation to explain."""
+    schema = field.schema if field else {}
+    kind = schema.get("type")
+    if kind == "array":
+        return values
+    value = values[-1].strip()
+    if kind == "boolean":
+        return value.lower() in TRUE_VALUES
+    if kind == "integer" and value.lstrip("-").isdigit():
+        return int(value)
+    if kind == "number":
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _put(target: dict | list, path: list[str], value: object) -> None:
+    """Set a value at a path, making objects for names and lists for indexes on the way."""
+    *parents, last = path
+    for position, part in enumerate(parents):
+        following = path[position + 1]
+        empty: dict | list = [] if following.isdigit() else {}
+        target = _child(target, part, empty)
+    if isinstance(target, list):
+        index = int(last) if last.isdigit() else len(target)
+        while len(target) <= index:
+            target.append(None)
+        target[index] = value
+    elif isinstance(target, dict):
+        target[last] = value
+
+
+def _child(target: dict | list, part: str, empty: dict | list) -> dict | list:
+    if isinstance(target, list):
+        index = int(part) if part.isdigit() and int(part) < 100 else len(target)
+        while len(target) <= index:
+            target.append(None)
+        if not isinstance(target[index], (dict, list)):
+            target[index] = empty
+        return target[index]
+    existing = target.get(part)
+    if not isinstance(existing, (dict, list)):
+        target[part] = existing = empty
+    return existing

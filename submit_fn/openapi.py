@@ -1,0 +1,150 @@
+"""The API's own description, OpenAPI 3.1 (served at /api/openapi.json)."""
+
+from __future__ import annotations
+
+PROBLEM = {"$ref": "#/components/responses/Problem"}
+
+
+def _problems(*codes: int) -> dict:
+    return {str(code): PROBLEM for code in codes}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def description(procedure_ids: list[str]) -> dict:
+    receipt_id = {"name": "receipt_id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}}
+    procedure_id = {"name": "procedure_id", "in": "path", "required": True, "schema": {"type": "string", "enum": procedure_ids}}
+    office = [{"office": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Bảo hiểm thất nghiệp — submit function",
+            "version": "1.0.0",
+            "description": "Validates answers against the procedure schemas, stores them, and issues signed receipts.",
+        },
+        "paths": {
+            "/api/health": {"get": {"responses": {"200": _json({"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}})}}},
+            "/api/procedures": {"get": {"responses": {"200": _json({"type": "array", "items": {"$ref": "#/components/schemas/ProcedureSummary"}})}}},
+            "/api/procedures/{procedure_id}/schema": {
+                "get": {
+                    "parameters": [procedure_id],
+                    "responses": {
+                        "200": {"description": "The procedure's JSON Schema, shared definitions bundled", "content": {"application/schema+json": {"schema": {"type": "object"}}}},
+                        "304": {"description": "Not modified (If-None-Match)"},
+                        **_problems(404),
+                    },
+                }
+            },
+            "/api/procedures/{procedure_id}/submissions": {
+                "post": {
+                    "parameters": [
+                        procedure_id,
+                        {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 200}},
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"type": "object"}},
+                            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Stored; the receipt",
+                            "headers": {"Location": {"schema": {"type": "string"}}},
+                            "content": {
+                                "application/json": {"schema": {"type": "object", "required": ["receipt"], "properties": {"receipt": {"$ref": "#/components/schemas/Receipt"}}}},
+                                "text/html": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "422": {
+                            "description": "Invalid answers, every error listed",
+                            "content": {
+                                "application/problem+json": {"schema": {"$ref": "#/components/schemas/ValidationProblem"}},
+                                "text/html": {"schema": {"type": "string"}},
+                            },
+                        },
+                        **_problems(400, 404, 409, 413, 415),
+                    },
+                }
+            },
+            "/api/receipts/{receipt_id}": {
+                "get": {
+                    "parameters": [receipt_id, {"name": "signature", "in": "query", "required": False, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": _json({"type": "object", "required": ["receipt"], "properties": {"receipt": {"$ref": "#/components/schemas/Receipt"}, "signature_valid": {"type": "boolean"}}}),
+                        **_problems(404),
+                    },
+                }
+            },
+            "/api/office/submissions": {
+                "get": {
+                    "security": office,
+                    "parameters": [
+                        {"name": "procedure", "in": "query", "required": False, "schema": {"type": "string"}},
+                        {"name": "since", "in": "query", "required": False, "schema": {"type": "string"}},
+                    ],
+                    "responses": {"200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Receipt"}}), **_problems(401, 404)},
+                }
+            },
+            "/api/office/submissions/{receipt_id}": {
+                "get": {
+                    "security": office,
+                    "description": "The whole submission; with '.pdf' after the id, the filled form as PDF.",
+                    "parameters": [receipt_id],
+                    "responses": {
+                        "200": {
+                            "description": "The submission",
+                            "content": {
+                                "application/json": {"schema": {"type": "object", "required": ["receipt", "answers"]}},
+                                "application/pdf": {"schema": {"type": "string", "contentEncoding": "binary"}},
+                            },
+                        },
+                        **_problems(401, 404),
+                    },
+                }
+            },
+            "/api/openapi.json": {"get": {"responses": {"200": _json({"type": "object"})}}},
+        },
+        "components": {
+            "securitySchemes": {"office": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Problem": {"description": "RFC 9457 problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}},
+            "schemas": {
+                "ProcedureSummary": {"type": "object", "required": ["id", "title", "version"], "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "version": {"type": "string"}}},
+                "Receipt": {
+                    "type": "object",
+                    "required": ["id", "procedure", "schema_version", "received_at", "due_date", "signature"],
+                    "properties": {
+                        "id": {"type": "string", "pattern": "^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$"},
+                        "procedure": {"type": "string"},
+                        "schema_version": {"type": "string"},
+                        "received_at": {"type": "string", "format": "date-time"},
+                        "due_date": {"type": ["string", "null"], "format": "date"},
+                        "signature": {"type": "string"},
+                    },
+                },
+                "Problem": {
+                    "type": "object",
+                    "required": ["type", "status", "title", "detail"],
+                    "properties": {"type": {"type": "string"}, "status": {"type": "integer"}, "title": {"type": "string"}, "detail": {"type": "string"}},
+                },
+                "ValidationProblem": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Problem"},
+                        {
+                            "type": "object",
+                            "required": ["errors"],
+                            "properties": {
+                                "errors": {
+                                    "type": "array",
+                                    "items": {"type": "object", "required": ["pointer", "keyword", "message"], "properties": {"pointer": {"type": "string"}, "keyword": {"type": "string"}, "message": {"type": "string"}}},
+                                }
+                            },
+                        },
+                    ]
+                },
+            },
+        },
+    }

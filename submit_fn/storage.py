@@ -1,0 +1,186 @@
+"""Where submissions are kept: a SQLite file by default, PostgreSQL when DATABASE_URL says so.
+
+A submission is committed before its receipt leaves the function. The same SQL serves
+both databases; only the placeholder style and the connection differ.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: submissions, with the idempotency key's hash unique so that retries store once
+    """
+    CREATE TABLE submissions (
+        id TEXT PRIMARY KEY,
+        procedure TEXT NOT NULL,
+        schema_version TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        due_date TEXT,
+        answers TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE,
+        body_hash TEXT NOT NULL
+    );
+    CREATE INDEX submissions_by_procedure_and_time ON submissions (procedure, received_at);
+    """,
+)
+
+
+INSERT_SUBMISSION = (
+    "INSERT INTO submissions (id, procedure, schema_version, received_at, due_date, answers, receipt, "
+    "idempotency_key, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    receipt: dict
+    answers: dict
+    body_hash: str
+
+    @property
+    def id(self) -> str:
+        return self.receipt["id"]
+
+    @property
+    def procedure(self) -> str:
+        return self.receipt["procedure"]
+
+
+class IdempotencyConflict(Exception):
+    """The key was already used with a different body."""
+
+
+class Storage:
+    """Submissions in one database; safe to share between threads."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.postgres = database_url.startswith(("postgresql://", "postgres://"))
+        self._local = threading.local()
+        self._migrate()
+
+    # connections -------------------------------------------------------
+
+    def _connect(self):
+        if self.postgres:
+            import psycopg
+
+            return psycopg.connect(self.url, autocommit=False)
+        path = Path(self.url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")  # a committed receipt survives a power cut
+        connection.execute("PRAGMA busy_timeout=30000")
+        return connection
+
+    @property
+    def _connection(self):
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self.postgres else statement
+
+    def _run(self, statements: list[tuple[str, tuple]], fetch: bool = False) -> list:
+        """Run statements in one transaction; rows of the last one if `fetch`."""
+        connection = self._connection
+        rows: list = []
+        try:
+            if not self.postgres:
+                connection.execute("BEGIN IMMEDIATE")
+            cursor = connection.cursor()
+            for statement, parameters in statements:
+                cursor.execute(self._sql(statement), parameters)
+            if fetch:
+                rows = cursor.fetchall()
+            connection.commit() if self.postgres else connection.execute("COMMIT")
+        except BaseException:
+            connection.rollback() if self.postgres else _rollback(connection)
+            raise
+        return rows
+
+    # migrations --------------------------------------------------------
+
+    def _migrate(self) -> None:
+        self._run([("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)", ())])
+        applied = {row[0] for row in self._run([("SELECT version FROM schema_migrations", ())], fetch=True)}
+        for version, script in enumerate(MIGRATIONS, start=1):
+            if version in applied:
+                continue
+            statements = [(part.strip(), ()) for part in script.split(";") if part.strip()]
+            statements.append(("INSERT INTO schema_migrations (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)", (version,)))
+            try:
+                self._run(statements)
+            except Exception:
+                if version not in {row[0] for row in self._run([("SELECT version FROM schema_migrations", ())], fetch=True)}:
+                    raise  # another process may have applied it at the same moment
+
+    # submissions -------------------------------------------------------
+
+    def add(self, submission: Submission, idempotency_key: str | None) -> Submission:
+        """Store a submission; with a key already used, return the stored one instead (or raise)."""
+        receipt = submission.receipt
+        insert = (
+            INSERT_SUBMISSION,
+            (
+                receipt["id"], receipt["procedure"], receipt["schema_version"], receipt["received_at"],
+                receipt["due_date"], json.dumps(submission.answers, ensure_ascii=False),
+                json.dumps(receipt, ensure_ascii=False), idempotency_key, submission.body_hash,
+            ),
+        )
+        try:
+            self._run([insert])
+            return submission
+        except Exception as error:
+            if idempotency_key is None or not _is_unique_violation(error):
+                raise
+        stored = self._find("idempotency_key", idempotency_key)
+        if stored is None or stored.body_hash != submission.body_hash:
+            raise IdempotencyConflict()
+        return stored
+
+    def get(self, receipt_id: str) -> Submission | None:
+        return self._find("id", receipt_id)
+
+    def _find(self, column: str, value: str) -> Submission | None:
+        rows = self._run([(f"SELECT receipt, answers, body_hash FROM submissions WHERE {column} = ?", (value,))], fetch=True)
+        return _submission(rows[0]) if rows else None
+
+    def list(self, procedure: str | None, since: str | None, limit: int = 500) -> list[Submission]:
+        conditions, parameters = [], []
+        if procedure:
+            conditions.append("procedure = ?")
+            parameters.append(procedure)
+        if since:
+            conditions.append("received_at >= ?")
+            parameters.append(since)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        statement = f"SELECT receipt, answers, body_hash FROM submissions {where} ORDER BY received_at DESC LIMIT {int(limit)}"
+        return [_submission(row) for row in self._run([(statement, tuple(parameters))], fetch=True)]
+
+    def count(self) -> int:
+        return self._run([("SELECT COUNT(*) FROM submissions", ())], fetch=True)[0][0]
+
+
+def _submission(row) -> Submission:
+    return Submission(json.loads(row[0]), json.loads(row[1]), row[2])
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
+
+
+def _is_unique_violation(error: Exception) -> bool:
+    if isinstance(error, sqlite3.IntegrityError):
+        return True
+    return type(error).__name__ == "UniqueViolation"
