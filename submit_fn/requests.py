@@ -42,9 +42,19 @@ def json_object(raw: bytes) -> dict:
         raise Problem("too_deep", limit=MAX_DEPTH) from None
     if not isinstance(value, dict):
         raise Problem("not_object")
-    if "\x00" in json.dumps(value):  # an escaped \u0000 inside a string
+    if _has_nul(value):  # written as \u0000 inside a string
         raise Problem("nul_byte")
     return value
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _nesting_depth(text: str) -> int:

@@ -1,0 +1,237 @@
+"""The submit function over real HTTP: every route and status of CONTRACT.md."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from submit_fn.procedures import PROCEDURE_IDS, load_catalogue
+from submit_fn.receipts import parse_receipt_id
+from tests.servers import OFFICE_TOKEN, function_server, postgresql
+
+CATALOGUE = load_catalogue()
+OFFICE = {"Authorization": f"Bearer {OFFICE_TOKEN}"}
+
+
+class Reply:
+    def __init__(self, status: int, headers, body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def call(base: str, method: str, path: str, body: bytes | dict | None = None, headers: dict | None = None, content_type: str = "application/json") -> Reply:
+    data = json.dumps(body).encode() if isinstance(body, dict) else body
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Reply(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, error.headers, error.read())
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def api(request, tmp_path_factory) -> Iterator[str]:
+    """The function over HTTP, on a SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        with function_server(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}") as url:
+            yield url
+    else:
+        with postgresql() as database_url, function_server(database_url) as url:
+            yield url
+
+
+def submit(api: str, procedure_id: str, answers: dict, headers: dict | None = None) -> Reply:
+    return call(api, "POST", f"/api/procedures/{procedure_id}/submissions", answers, headers)
+
+
+def test_health_answers_ok(api):
+    reply = call(api, "GET", "/api/health")
+    assert (reply.status, reply.json) == (200, {"status": "ok"})
+
+
+def test_procedures_are_listed_with_title_and_version(api):
+    listed = call(api, "GET", "/api/procedures").json
+    assert [p["id"] for p in listed] == list(PROCEDURE_IDS)
+    assert all(p["title"] and p["version"] for p in listed)
+    english = call(api, "GET", "/api/procedures", headers={"Accept-Language": "en"}).json
+    assert english[1]["title"] == CATALOGUE["huong-tro-cap"].title.en
+
+
+def test_a_schema_is_served_bundled_with_an_etag_and_revalidates(api):
+    reply = call(api, "GET", "/api/procedures/huong-tro-cap/schema")
+    assert reply.status == 200 and reply.json["x-procedure"]["id"] == "huong-tro-cap"
+    assert any(key.startswith("bundled:") for key in reply.json["$defs"])
+    again = call(api, "GET", "/api/procedures/huong-tro-cap/schema", headers={"If-None-Match": reply.headers["ETag"]})
+    assert again.status == 304
+
+
+@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+def test_every_valid_example_gets_a_receipt_that_holds_no_personal_data(api, procedure_id):
+    procedure = CATALOGUE[procedure_id]
+    reply = submit(api, procedure_id, procedure.examples[0])
+    assert reply.status == 201, reply.text
+    receipt = reply.json["receipt"]
+    assert reply.headers["Location"] == f"/api/receipts/{receipt['id']}"
+    assert parse_receipt_id(receipt["id"]) == receipt["id"]
+    assert receipt["procedure"] == procedure_id and receipt["schema_version"] == procedure.version
+    assert receipt["received_at"].endswith("+07:00")
+    assert (receipt["due_date"] is None) == (procedure.processing_working_days is None)
+    public = call(api, "GET", reply.headers["Location"])
+    assert public.status == 200 and public.json["receipt"] == receipt
+    for secret in (procedure.examples[0].get("citizen_id"), procedure.examples[0].get("full_name")):
+        if secret:
+            assert secret not in public.text
+
+
+@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+def test_every_invalid_example_is_refused_at_its_pointer(api, procedure_id):
+    for case, answers in CATALOGUE[procedure_id].invalid_examples():
+        reply = submit(api, procedure_id, answers)
+        assert reply.status == 422
+        assert reply.headers["Content-Type"].startswith("application/problem+json")
+        assert case["fails_at"] in [error["pointer"] for error in reply.json["errors"]]
+
+
+def test_every_error_is_listed_with_a_vietnamese_message_by_default_and_english_on_request(api):
+    vietnamese = submit(api, "huong-tro-cap", {})
+    english = submit(api, "huong-tro-cap", {}, {"Accept-Language": "en-GB,en;q=0.9"})
+    required = CATALOGUE["huong-tro-cap"].schema["required"]
+    assert len(vietnamese.json["errors"]) == len(required)
+    assert vietnamese.json["errors"][1]["message"] == "Hãy nhập họ và tên của bạn."
+    assert english.json["errors"][1]["message"] == "Enter your full name."
+    assert english.json["title"] == "Some answers need fixing"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "kind"),
+    [
+        (b'{"full_name": ', "application/json", 400, "bad-json"),
+        (b'{"full_name": "\xff"}', "application/json", 400, "bad-utf8"),
+        (b'{"full_name": "a\x00b"}', "application/json", 400, "nul-byte"),
+        (b'{"full_name": "a\\u0000b"}', "application/json", 400, "nul-byte"),
+        (b"[" * 5000 + b"]" * 5000, "application/json", 400, "too-deep"),
+        (b"[1, 2]", "application/json", 400, "not-object"),
+        (b"x" * 70_000, "application/json", 413, "too-large"),
+        (b"<answers/>", "application/xml", 415, "unsupported-type"),
+    ],
+)
+def test_a_broken_body_gets_its_own_4xx_problem(api, body, content_type, status, kind):
+    reply = call(api, "POST", "/api/procedures/huong-tro-cap/submissions", body, content_type=content_type)
+    assert reply.status == status
+    assert reply.headers["Content-Type"].startswith("application/problem+json")
+    assert reply.json["type"].endswith(kind) and reply.json["title"] and reply.json["detail"]
+
+
+def test_unknown_procedures_receipts_and_methods_are_problems_not_pages(api):
+    assert call(api, "POST", "/api/procedures/khong-co/submissions", {}).status == 404
+    assert call(api, "GET", "/api/receipts/0000-0000-0000-0000").json["type"].endswith("unknown-receipt")
+    assert call(api, "GET", "/api/receipts/hello").json["type"].endswith("not-receipt-id")
+    assert call(api, "DELETE", "/api/health").status == 405
+    assert call(api, "GET", "/api/nothing-here").headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_receipt_id_with_one_wrong_character_is_refused_as_mistyped(api):
+    receipt_id = submit(api, "huong-tro-cap", CATALOGUE["huong-tro-cap"].examples[0]).json["receipt"]["id"]
+    wrong = ("1" if receipt_id[0] != "1" else "2") + receipt_id[1:]
+    assert call(api, "GET", f"/api/receipts/{wrong}").json["type"].endswith("mistyped-receipt")
+    typed_loosely = receipt_id.lower().replace("-", " ").replace("0", "o")
+    assert call(api, "GET", "/api/receipts/" + urllib.request.quote(typed_loosely)).status == 200
+
+
+def test_an_office_can_verify_a_printed_signature(api):
+    receipt = submit(api, "cham-dut", CATALOGUE["cham-dut"].examples[0]).json["receipt"]
+    good = call(api, "GET", f"/api/receipts/{receipt['id']}?signature={receipt['signature']}")
+    forged = call(api, "GET", f"/api/receipts/{receipt['id']}?signature=AAAAAAAAAAAAAAAA")
+    assert good.json["signature_valid"] is True and forged.json["signature_valid"] is False
+
+
+def test_office_routes_need_a_valid_bearer_token(api):
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": OFFICE_TOKEN}):
+        reply = call(api, "GET", "/api/office/submissions", headers=headers)
+        assert reply.status == 401 and reply.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_office_lists_filters_and_reads_submissions_and_their_filled_pdf(api):
+    example = CATALOGUE["chuyen-noi-huong"].examples[0]
+    receipt = submit(api, "chuyen-noi-huong", example).json["receipt"]
+    listed = call(api, "GET", "/api/office/submissions?procedure=chuyen-noi-huong&since=2026-01-01", headers=OFFICE).json
+    assert receipt["id"] in [item["id"] for item in listed]
+    assert all(item["procedure"] == "chuyen-noi-huong" for item in listed)
+    whole = call(api, "GET", f"/api/office/submissions/{receipt['id']}", headers=OFFICE).json
+    assert whole["answers"] == example
+    pdf = call(api, "GET", f"/api/office/submissions/{receipt['id']}.pdf", headers=OFFICE)
+    assert pdf.status == 200 and pdf.headers["Content-Type"] == "application/pdf" and pdf.body.startswith(b"%PDF")
+
+
+def test_the_same_idempotency_key_and_body_returns_the_same_receipt(api):
+    answers = CATALOGUE["tam-dung"].examples[0]
+    key = {"Idempotency-Key": "retry-of-one-tap-1"}
+    first, second = submit(api, "tam-dung", answers, key), submit(api, "tam-dung", answers, key)
+    assert first.status == second.status == 201
+    assert first.json == second.json
+    changed = {**answers, "phone": "0987654321"}
+    assert submit(api, "tam-dung", changed, key).status == 409
+
+
+def test_concurrent_retries_with_one_key_store_one_submission(api):
+    answers = CATALOGUE["tiep-tuc"].examples[0]
+    headers = {"Idempotency-Key": "double-tap-concurrent"}
+    replies: list[Reply] = []
+    threads = [threading.Thread(target=lambda: replies.append(submit(api, "tiep-tuc", answers, headers))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {r.status for r in replies} == {201}
+    assert len({r.json["receipt"]["id"] for r in replies}) == 1
+
+
+def test_a_plain_html_form_post_gets_an_html_receipt_page(api):
+    fields = [("centre_province", "01"), ("full_name", "Nguyễn Thị Hoa"), ("_lang", "vi")]
+    body = urllib.parse.urlencode(fields).encode()
+    reply = call(api, "POST", "/api/procedures/huong-tro-cap/submissions", body, content_type="application/x-www-form-urlencoded")
+    assert reply.status == 422 and reply.headers["Content-Type"].startswith("text/html")
+    assert 'role="alert"' in reply.text and "Hãy nhập ngày sinh của bạn." in reply.text
+    assert 'value="Nguyễn Thị Hoa"' in reply.text
+
+
+def test_cors_allows_only_the_configured_origin(api):
+    allowed = call(api, "GET", "/api/health", headers={"Origin": "https://bhtn.example"})
+    other = call(api, "GET", "/api/health", headers={"Origin": "https://elsewhere.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://bhtn.example"
+    assert other.headers.get("Access-Control-Allow-Origin") is None
+
+
+def test_the_openapi_description_lists_every_route(api):
+    paths = call(api, "GET", "/api/openapi.json").json["paths"]
+    for path in ("/api/health", "/api/procedures", "/api/procedures/{procedure_id}/schema", "/api/procedures/{procedure_id}/submissions",
+                 "/api/receipts/{receipt_id}", "/api/office/submissions", "/api/office/submissions/{receipt_id}"):
+        assert path in paths
+
+
+def test_logs_carry_route_and_status_but_no_personal_data(api, caplog):
+    example = CATALOGUE["huong-tro-cap"].examples[0]
+    with caplog.at_level(logging.INFO, logger="submit_fn"):
+        submit(api, "huong-tro-cap", example)
+        submit(api, "huong-tro-cap", {**example, "citizen_id": "99"})
+    lines = [json.loads(record.getMessage()) for record in caplog.records if record.name == "submit_fn"]
+    assert {line["route"] for line in lines} == {"/api/procedures/<procedure_id>/submissions"}
+    assert {line["status"] for line in lines} == {201, 422}
+    logged = caplog.text
+    for secret in (example["citizen_id"], example["social_insurance_number"], example["bank_account"]["account_number"], "99\""):
+        assert secret not in logged
