@@ -91,3 +91,18 @@ def postgresql() -> Iterator[str]:
     finally:
         subprocess.run([*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True, check=False)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def call_json(url: str, body: dict | None = None) -> tuple[int, dict]:
+    """POST JSON (or GET without a body) and read the JSON answer, errors included."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"} if data else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())

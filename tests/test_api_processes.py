@@ -1,0 +1,101 @@
+"""The function as real processes: generated hostile input, a crash mid-stream, the Cloud Functions runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from submit_fn.procedures import load_catalogue
+from tests.conftest import ROOT
+from tests.servers import RECEIPT_KEY, call_json, free_port, function_server, wait_for
+
+BIN = Path(sys.executable).parent
+
+
+def _environment(tmp_path: Path) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'crash.sqlite3'}",
+        "RECEIPT_KEY": RECEIPT_KEY.decode(),
+        "VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def test_generated_requests_from_the_openapi_description_never_get_a_500(tmp_path):
+    with function_server(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}") as url:
+        result = subprocess.run(
+            [str(BIN / "schemathesis"), "run", f"{url}/api/openapi.json", "--checks", "not_a_server_error,status_code_conformance,content_type_conformance",
+             "--max-examples", "60", "--generation-deterministic", "--request-timeout", "10", "--workers", "1"],
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_no_receipt_returned_before_a_sigkill_is_lost(tmp_path):
+    """Every receipt the worker was given before the process died is in the database afterwards."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "submit_fn.main:app"],
+        cwd=ROOT, env=_environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/api/health")
+        example = load_catalogue()["huong-tro-cap"].examples[0]
+        issued: list[str] = []
+        stop = threading.Event()
+
+        def stream() -> None:
+            while not stop.is_set():
+                try:
+                    status, body = call_json(base + "/api/procedures/huong-tro-cap/submissions", example)
+                except OSError:
+                    return
+                if status == 201:
+                    issued.append(body["receipt"]["id"])
+
+        senders = [threading.Thread(target=stream) for _ in range(4)]
+        for sender in senders:
+            sender.start()
+        deadline = time.monotonic() + 20
+        while len(issued) < 40 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        subprocess.run(["pkill", "-KILL", "-f", f"127.0.0.1:{port}"], check=False)  # arbiter and workers at once
+        stop.set()
+        for sender in senders:
+            sender.join(timeout=10)
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    assert len(issued) >= 40
+    with sqlite3.connect(tmp_path / "crash.sqlite3") as database:
+        stored = {row[0] for row in database.execute("SELECT id FROM submissions")}
+    assert set(issued) <= stored
+
+
+def test_the_cloud_functions_entry_point_serves_the_same_routes(tmp_path):
+    port = free_port()
+    runner = subprocess.Popen(
+        [str(BIN / "functions-framework"), "--source", str(ROOT / "submit_fn" / "main.py"), "--target", "submit", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=tmp_path, env=_environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/api/health", seconds=30)
+        example = load_catalogue()["cham-dut"].examples[0]
+        status, body = call_json(base + "/api/procedures/cham-dut/submissions", example)
+        assert status == 201
+        status, again = call_json(base + f"/api/receipts/{body['receipt']['id']}")
+        assert status == 200 and again["receipt"]["id"] == body["receipt"]["id"]
+        status, problem = call_json(base + "/api/procedures/cham-dut/submissions", {"x": 1})
+        assert status == 422 and json.dumps(problem["errors"])
+    finally:
+        runner.terminate()
+        runner.wait(timeout=10)
