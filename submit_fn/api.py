@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     catalogue = catalogue or load_catalogue()
     for procedure in catalogue:
         procedure.validator  # noqa: B018 - compile every validator at start-up
+        procedure.is_valid({})
     storage = Storage(settings.database_url)
 
     app = Flask(__name__)

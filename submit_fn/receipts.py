@@ -37,7 +37,8 @@ def _check_character(body: str) -> str:
 
 
 def new_receipt_id() -> str:
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_CHARACTERS))
+    bits = secrets.randbits(5 * RANDOM_CHARACTERS)
+    body = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(RANDOM_CHARACTERS))
     plain = body + _check_character(body)
     return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
 

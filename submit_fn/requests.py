@@ -32,8 +32,6 @@ def json_object(raw: bytes) -> dict:
         raise Problem("bad_utf8") from None
     if "\x00" in text:
         raise Problem("nul_byte")
-    if _nesting_depth(text) > MAX_DEPTH:
-        raise Problem("too_deep", limit=MAX_DEPTH)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -42,41 +40,26 @@ def json_object(raw: bytes) -> dict:
         raise Problem("too_deep", limit=MAX_DEPTH) from None
     if not isinstance(value, dict):
         raise Problem("not_object")
-    if _has_nul(value):  # written as \u0000 inside a string
-        raise Problem("nul_byte")
+    _check_shape(value)
     return value
 
 
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-def _nesting_depth(text: str) -> int:
-    """How deep brackets nest outside strings, counted before parsing (no recursion)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for character in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif character == "\\":
-                escaped = True
-            elif character == '"':
-                in_string = False
-        elif character == '"':
-            in_string = True
-        elif character in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif character in "]}":
-            depth -= 1
-    return deepest
+def _check_shape(value: dict) -> None:
+    """Walk the parsed answers once, without recursion: nesting depth and NULs written as \\u0000."""
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise Problem("too_deep", limit=MAX_DEPTH)
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if "\x00" in key:
+                    raise Problem("nul_byte")
+                pending.append((child, depth + 1))
+        elif isinstance(item, list):
+            pending.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str) and "\x00" in item:
+            raise Problem("nul_byte")
 
 
 def body_hash(answers: dict) -> str:

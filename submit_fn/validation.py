@@ -34,6 +34,8 @@ def default_messages() -> dict[str, Text]:
 
 def answer_errors(procedure: Procedure, instance: object, lang: str = "vi") -> list[AnswerError]:
     """Every error in the answers, one per pointer and keyword, in the form's order."""
+    if procedure.is_valid(instance):
+        return []
     found: dict[tuple[str, str], AnswerError] = {}
     for error in procedure.validator.iter_errors(instance):
         keyword = str(error.validator)
