@@ -27,7 +27,7 @@ from submit_fn.procedures import Field, Procedure
 CHARS_PER_LINE = 100  # handwritten characters on one full-width dotted line
 MAX_LINES = 6
 EMPTY_TABLE_ROWS = 4
-MAX_BOXES = 8  # more options than this are written in, not ticked (e.g. the 34 provinces)
+MAX_BOXES = 10  # more options than this are written in, not ticked; 10 fits the termination events (cham-dut)
 SHORT_OPTIONS = 40  # characters of all option labels together that still fit beside the label
 HALF_WIDGETS = frozenset({"date", "tel", "email", "number", "select", "radio"})
 WIDTHS = {"full": 1.0, "half": 0.5, "third": 1 / 3}
