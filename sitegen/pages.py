@@ -76,5 +76,17 @@ def generated_files(catalogue: Catalogue) -> dict[str, str | bytes]:
     for lang in LANGS:
         for procedure in catalogue:
             files[f"{lang}/thu-tuc/{procedure.id}.md"] = guidance_page(procedure, lang)
+    files.update(form_files(catalogue))
     files.update(blank_pdfs(catalogue))
+    return files
+
+
+def form_files(catalogue: Catalogue) -> dict[str, str]:
+    from sitegen.forms import form_page, ward_files, ward_list_page
+
+    files: dict[str, str] = dict(ward_files())
+    for lang in LANGS:
+        files[f"{lang}/dia-ban.md"] = ward_list_page(lang)
+        for procedure in catalogue:
+            files[f"{lang}/bieu-mau/{procedure.id}.md"] = form_page(procedure, lang)
     return files

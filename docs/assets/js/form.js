@@ -1,0 +1,360 @@
+/* The fillable form: keeps answers as they are typed, asks conditional questions only when
+   they apply, checks answers before sending, sends once (Idempotency-Key), keeps everything
+   when sending fails, and shows the receipt. Without this script the form still posts. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var form = document.querySelector("form[data-procedure]");
+  if (!form) return;
+  var page = form.closest(".bhtn-form");
+  var lang = page.dataset.lang;
+  var words = JSON.parse(document.getElementById("bhtn-words").textContent);
+  var storeKey = "bhtn:" + form.dataset.procedure;
+  var dataUrl = new URL("../data/", script.src);
+  var summary = page.querySelector(".bhtn-summary");
+  var status = page.querySelector(".bhtn-status");
+  var review = form.querySelector(".bhtn-review");
+  var receiptBox = page.querySelector(".bhtn-receipt");
+  var sendButton = form.querySelector("button[type=submit]");
+
+  function controls() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name.charAt(0) !== "_";
+    });
+  }
+
+  function question(name) {
+    return form.querySelector('.q[data-name="' + name + '"]');
+  }
+
+  /* Saving and restoring ------------------------------------------------ */
+
+  function save() {
+    var data = {};
+    controls().forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) (data[el.name] = data[el.name] || []).push(el.value);
+      } else if (el.value) {
+        data[el.name] = el.value;
+      }
+    });
+    try { localStorage.setItem(storeKey, JSON.stringify(data)); } catch (e) { /* private mode: nothing kept */ }
+  }
+
+  function restore() {
+    var data;
+    try { data = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { data = null; }
+    if (!data) return Promise.resolve();
+    controls().forEach(function (el) {
+      var value = data[el.name];
+      if (value === undefined) return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = value.indexOf(el.value) >= 0;
+      else if (!el.dataset.wardsOf) el.value = value;
+    });
+    say(words.restored);
+    return Promise.all(wardSelects().map(function (select) { return loadWards(select, data[select.name]); }));
+  }
+
+  /* Communes/wards of the chosen province ------------------------------- */
+
+  function wardSelects() {
+    return Array.prototype.slice.call(form.querySelectorAll("select[data-wards-of]"));
+  }
+
+  function loadWards(select, wanted) {
+    var province = form.elements[select.dataset.wardsOf];
+    var code = province && province.value;
+    select.innerHTML = "";
+    select.appendChild(new Option(code ? words.choose : words.choose_province_first, ""));
+    select.disabled = !code || isHidden(select);
+    if (!code) return Promise.resolve();
+    return fetch(new URL("wards/" + code + ".json", dataUrl)).then(function (response) {
+      return response.json();
+    }).then(function (wards) {
+      wards.forEach(function (ward) { select.appendChild(new Option(ward[1], ward[0])); });
+      if (wanted) select.value = wanted;
+    }).catch(function () { select.disabled = true; });
+  }
+
+  /* Questions asked only when they apply -------------------------------- */
+
+  function currentValue(name) {
+    var el = form.elements[name];
+    if (!el) return undefined;
+    if (el instanceof RadioNodeList) return el.value;
+    if (el.type === "checkbox") return el.checked ? el.value : "";
+    return el.value;
+  }
+
+  function isHidden(el) {
+    var q = el.closest(".q");
+    return Boolean(q && q.hidden);
+  }
+
+  function applyConditions() {
+    form.querySelectorAll(".q[data-shown-when]").forEach(function (q) {
+      var rule = JSON.parse(q.dataset.shownWhen);
+      var shown = rule.values.indexOf(currentValue(rule.field)) >= 0;
+      q.hidden = !shown;
+      q.querySelectorAll("input, select, textarea").forEach(function (el) {
+        el.disabled = !shown || (el.dataset.wardsOf && !form.elements[el.dataset.wardsOf].value);
+      });
+    });
+  }
+
+  /* The answers as JSON, the same shape the function expects ------------- */
+
+  function put(target, path, value) {
+    for (var i = 0; i < path.length - 1; i++) {
+      var key = path[i];
+      if (target[key] === undefined) target[key] = /^\d+$/.test(path[i + 1]) ? [] : {};
+      target = target[key];
+    }
+    target[path[path.length - 1]] = value;
+  }
+
+  function compact(value) {
+    if (Array.isArray(value)) {
+      return value.filter(function (item) { return item !== undefined && item !== null; }).map(compact);
+    }
+    if (value && typeof value === "object") {
+      Object.keys(value).forEach(function (key) { value[key] = compact(value[key]); });
+    }
+    return value;
+  }
+
+  function answers() {
+    var data = {};
+    controls().forEach(function (el) {
+      if (el.disabled) return;
+      var type = el.dataset.type;
+      var path = el.name.split(".");
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (!el.checked) return;
+        if (type === "array") {
+          var list = data;
+          path.forEach(function (key, i) { if (i < path.length - 1) list = list[key] = list[key] || {}; });
+          (list[path[path.length - 1]] = list[path[path.length - 1]] || []).push(el.value);
+          return;
+        }
+        put(data, path, type === "boolean" ? true : el.value);
+        return;
+      }
+      var value = el.value.trim();
+      if (!value) return;
+      put(data, path, type === "integer" && /^-?\d+$/.test(value) ? Number(value) : value);
+    });
+    return compact(data);
+  }
+
+  /* Errors, the GOV.UK way: a summary that links to each field, and the message beside it */
+
+  function clearErrors() {
+    summary.hidden = true;
+    summary.querySelector("ul").innerHTML = "";
+    form.querySelectorAll(".error").forEach(function (p) { p.hidden = true; p.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  function showErrors(errors) {
+    clearErrors();
+    var list = summary.querySelector("ul");
+    errors.forEach(function (error) {
+      var name = error.pointer.slice(1).split("/").join(".");
+      var q = question(name);
+      while (!q && name.indexOf(".") > 0) { name = name.slice(0, name.lastIndexOf(".")); q = question(name); }
+      var target = q && (q.querySelector("input:not([type=hidden]), select, textarea, fieldset") || q);
+      var id = target ? (target.id || (target.id = "q-" + name.replace(/\./g, "-"))) : "";
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + id;
+      link.textContent = error.message;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (target) { target.focus(); target.scrollIntoView({ block: "center" }); }
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+      var beside = q && q.querySelector(".error");
+      if (beside) { beside.textContent = error.message; beside.hidden = false; }
+      if (target) target.setAttribute("aria-invalid", "true");
+    });
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  /* Check your answers before sending ----------------------------------- */
+
+  function answerText(q) {
+    var chosen = Array.prototype.filter.call(q.querySelectorAll("input[type=radio], input[type=checkbox]"), function (el) { return el.checked; });
+    if (chosen.length) return chosen.map(function (el) { return el.parentNode.textContent.trim(); }).join("; ");
+    var el = q.querySelector("select, textarea, input:not([type=radio]):not([type=checkbox])");
+    if (!el) return null;
+    if (el.tagName === "SELECT") return el.value ? el.options[el.selectedIndex].text : "";
+    return el.value.trim();
+  }
+
+  function showReview() {
+    var list = review.querySelector("dl");
+    list.innerHTML = "";
+    form.querySelectorAll(".q").forEach(function (q) {
+      if (q.hidden || q.classList.contains("q-group") || q.classList.contains("q-list")) return;
+      var text = answerText(q);
+      if (text === null || (text === "" && !q.querySelector("[required]"))) return;
+      var label = q.querySelector("legend, label, .group-title");
+      var term = document.createElement("dt");
+      term.textContent = label ? label.textContent.replace("*", "").trim() : q.dataset.name;
+      var value = document.createElement("dd");
+      value.textContent = text || words.not_answered;
+      var change = document.createElement("a");
+      change.href = "#";
+      change.className = "change";
+      change.textContent = words.change;
+      change.addEventListener("click", function (event) {
+        event.preventDefault();
+        var el = q.querySelector("input, select, textarea");
+        if (el) { el.focus(); el.scrollIntoView({ block: "center" }); }
+      });
+      value.appendChild(document.createTextNode(" "));
+      value.appendChild(change);
+      list.appendChild(term);
+      list.appendChild(value);
+    });
+    review.hidden = false;
+    sendButton.textContent = words.confirm_send;
+    review.scrollIntoView({ block: "start" });
+    review.querySelector("h2").setAttribute("tabindex", "-1");
+    review.querySelector("h2").focus();
+  }
+
+  function leaveReview() {
+    review.hidden = true;
+    sendButton.textContent = words.send;
+  }
+
+  /* Sending once, keeping everything when it fails ----------------------- */
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function attemptKey() {
+    var key = sessionStorage.getItem(storeKey + ":key");
+    if (!key) { key = newKey(); sessionStorage.setItem(storeKey + ":key", key); }
+    return key;
+  }
+
+  function say(text, withRetry) {
+    status.textContent = text;
+    if (withRetry) {
+      var retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "md-button";
+      retry.textContent = words.retry;
+      retry.addEventListener("click", send);
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(retry);
+    }
+  }
+
+  var sending = false;
+
+  function send() {
+    if (sending) return;  // a double tap sends once
+    sending = true;
+    sendButton.disabled = true;
+    say(words.sending);
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 20000);
+    fetch(form.action, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept-Language": lang,
+        "Idempotency-Key": attemptKey(),
+        "Schema-Version": form.elements._schema_version.value
+      },
+      body: JSON.stringify(answers()),
+      signal: controller.signal
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.status === 201) return showReceipt(body.receipt);
+        if (response.status === 422 && body.errors) { leaveReview(); say(""); return showErrors(body.errors); }
+        if (response.status === 409) sessionStorage.removeItem(storeKey + ":key");
+        say(response.status >= 500 ? words.server_down : (body.detail || words.server_down), true);
+      });
+    }).catch(function () {
+      say(navigator.onLine === false ? words.offline : words.server_down, true);
+    }).then(function () {
+      clearTimeout(timer);
+      sending = false;
+      sendButton.disabled = false;
+    });
+  }
+
+  function showReceipt(receipt) {
+    try { localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+    sessionStorage.removeItem(storeKey + ":key");
+    var rows = [
+      [words.receipt_id, receipt.id],
+      [words.received_at, new Date(receipt.received_at).toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" })],
+      [words.due_date, receipt.due_date ? new Date(receipt.due_date + "T00:00:00+07:00").toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" }) : words.no_due_date]
+    ];
+    receiptBox.innerHTML = "";
+    receiptBox.setAttribute("data-receipt-id", receipt.id);
+    var heading = document.createElement("h2");
+    heading.textContent = words.received;
+    heading.tabIndex = -1;
+    receiptBox.appendChild(heading);
+    var list = document.createElement("dl");
+    rows.forEach(function (row) {
+      var term = document.createElement("dt");
+      term.textContent = row[0];
+      var value = document.createElement("dd");
+      value.textContent = row[1];
+      list.appendChild(term);
+      list.appendChild(value);
+    });
+    receiptBox.appendChild(list);
+    var next = document.createElement("p");
+    next.innerHTML = "<strong></strong> ";
+    next.firstChild.textContent = words.next + ":";
+    next.appendChild(document.createTextNode(words.next_steps));
+    receiptBox.appendChild(next);
+    var print = document.createElement("button");
+    print.type = "button";
+    print.className = "md-button md-button--primary";
+    print.textContent = words.print_receipt;
+    print.addEventListener("click", function () { window.print(); });
+    receiptBox.appendChild(print);
+    form.hidden = true;
+    summary.hidden = true;
+    say("");
+    receiptBox.hidden = false;
+    heading.focus();
+  }
+
+  /* Wiring ---------------------------------------------------------------- */
+
+  form.noValidate = true;  // the function's messages say how to fix an answer; the browser's do not
+  form.addEventListener("input", function () { save(); leaveReview(); sessionStorage.removeItem(storeKey + ":key"); });
+  form.addEventListener("change", function (event) {
+    if (event.target.name && /province$/.test(event.target.name)) {
+      wardSelects().forEach(function (select) {
+        if (select.dataset.wardsOf === event.target.name) loadWards(select);
+      });
+    }
+    applyConditions();
+    save();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (review.hidden) showReview();
+    else send();
+  });
+  wardSelects().forEach(function (select) { select.classList.remove("js-only"); });
+  applyConditions();
+  restore().then(applyConditions);
+})();

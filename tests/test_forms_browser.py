@@ -1,0 +1,144 @@
+"""The fillable forms in real Chromium, against the real function: as a worker on a phone uses them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from submit_fn.procedures import PROCEDURE_IDS, load_catalogue
+from tests.conftest import OUTPUT
+
+CATALOGUE = load_catalogue()
+SCREENS = OUTPUT / "screens"
+PHONE = {"width": 360, "height": 740}
+
+
+def _controls(answers: object, prefix: str = "") -> list[tuple[str, object]]:
+    """The answers as (control name, value) pairs in the order a person fills them."""
+    if isinstance(answers, dict):
+        return [pair for key, value in answers.items() for pair in _controls(value, f"{prefix}{key}.")]
+    if isinstance(answers, list) and answers and isinstance(answers[0], dict):
+        return [pair for index, item in enumerate(answers) for pair in _controls(item, f"{prefix}{index}.")]
+    return [(prefix[:-1], answers)]
+
+
+def fill(page: Page, answers: dict, javascript: bool = True) -> None:
+    for name, value in _controls(answers):
+        if value is True:
+            page.check(f"input[name='{name}']")
+        elif isinstance(value, list):
+            for choice in value:
+                page.check(f"input[name='{name}'][value='{choice}']")
+        elif page.locator(f"input[type=radio][name='{name}']").count():
+            page.check(f"input[type=radio][name='{name}'][value='{value}']")
+        elif page.locator(f"select[name='{name}']").count() and (javascript or not name.endswith("ward")):
+            page.select_option(f"select[name='{name}']", str(value))  # without JavaScript a ward is typed by code
+        else:
+            page.fill(f"input[name='{name}']:not([type=hidden]), textarea[name='{name}']", str(value))
+
+
+def send(page: Page) -> None:
+    page.click("button[type=submit]")  # check your answers
+    expect(page.locator(".bhtn-review")).to_be_visible()
+    page.click("button[type=submit]")  # send
+
+
+@pytest.fixture
+def phone(browser: Browser, site_url: str):
+    context = browser.new_context(viewport=PHONE, base_url=site_url)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+def test_a_complete_form_reaches_a_receipt_on_a_phone(phone: Page, procedure_id):
+    phone.goto(f"/bieu-mau/{procedure_id}/")
+    fill(phone, CATALOGUE[procedure_id].examples[0])
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=SCREENS / f"{procedure_id}-360.png", full_page=True)
+    send(phone)
+    receipt = phone.locator("[data-receipt-id]")
+    expect(receipt).to_be_visible(timeout=15_000)
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", receipt.get_attribute("data-receipt-id"))
+    expect(receipt).to_contain_text("Mã biên nhận")
+    phone.screenshot(path=SCREENS / f"{procedure_id}-receipt-360.png", full_page=True)
+
+
+def test_the_form_reads_well_on_a_desktop(browser: Browser, site_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "/en/bieu-mau/huong-tro-cap/")
+    expect(page.locator("form[data-procedure='huong-tro-cap']")).to_have_count(1)
+    page.screenshot(path=SCREENS / "huong-tro-cap-en-1280.png", full_page=True)
+    page.close()
+
+
+def test_a_form_sent_empty_lists_every_error_and_links_each_to_its_field(phone: Page):
+    phone.goto("/bieu-mau/chuyen-noi-huong/")
+    send(phone)
+    summary = phone.locator(".bhtn-summary[role=alert]")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Hãy nhập số định danh cá nhân")
+    summary.get_by_role("link", name=re.compile("số định danh")).click()
+    expect(phone.locator("#f-citizen_id")).to_be_focused()
+    expect(phone.locator("#f-citizen_id")).to_have_attribute("aria-invalid", "true")
+    expect(phone.locator("#f-citizen_id-error")).to_be_visible()
+
+
+def test_a_wrong_answer_is_explained_in_english_on_the_english_form(phone: Page):
+    phone.goto("/en/bieu-mau/tim-kiem-viec-lam/")
+    phone.fill("#f-citizen_id", "12345")
+    send(phone)
+    expect(phone.locator("#f-citizen_id-error")).to_have_text(re.compile("exactly 12 digits"))
+
+
+def test_a_conditional_question_appears_only_when_it_applies(phone: Page):
+    phone.goto("/bieu-mau/huong-tro-cap/")
+    account = phone.locator("#f-bank_account-account_number")
+    expect(account).to_be_hidden()
+    phone.check("input[name=payment_method][value=tai-khoan]")
+    expect(account).to_be_visible()
+    phone.check("input[name=payment_method][value=tien-mat]")
+    expect(account).to_be_hidden()
+
+
+def test_the_wards_offered_are_those_of_the_chosen_province(phone: Page):
+    phone.goto("/bieu-mau/huong-tro-cap/")
+    phone.select_option("#f-permanent_address-province", "79")
+    phone.select_option("#f-permanent_address-ward", "26743")
+    expect(phone.locator("#f-permanent_address-ward option[value='00070']")).to_have_count(0)
+
+
+def test_a_reload_restores_the_answers(phone: Page):
+    phone.goto("/bieu-mau/cham-dut/")
+    phone.fill("#f-full_name", "Nguyễn Thị Hoa")
+    phone.select_option("#f-centre_province", "01")
+    phone.reload()
+    expect(phone.locator("#f-full_name")).to_have_value("Nguyễn Thị Hoa")
+    expect(phone.locator("#f-centre_province")).to_have_value("01")
+
+
+def test_a_send_while_offline_keeps_everything_and_offers_to_retry(phone: Page):
+    phone.goto("/bieu-mau/tiep-tuc/")
+    fill(phone, CATALOGUE["tiep-tuc"].examples[0])
+    phone.context.set_offline(True)
+    send(phone)
+    retry = phone.locator(".bhtn-status button")
+    expect(retry).to_be_visible()
+    expect(phone.locator("#f-full_name")).to_have_value(CATALOGUE["tiep-tuc"].examples[0]["full_name"])
+    phone.context.set_offline(False)
+    retry.click()
+    expect(phone.locator("[data-receipt-id]")).to_be_visible(timeout=15_000)
+
+
+def test_without_javascript_the_form_posts_and_gets_an_html_receipt(browser: Browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + "/bieu-mau/huong-tro-cap/")
+    example = CATALOGUE["huong-tro-cap"].examples[1]
+    fill(page, example, javascript=False)
+    page.click("button[type=submit]")
+    expect(page.locator("[data-receipt-id]")).to_be_visible()
+    context.close()
