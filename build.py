@@ -4,6 +4,12 @@
     python build.py check              only the checks
     python build.py --site-dir DIR     build into DIR instead of site/
     python build.py serve              build, serve site and API on one origin, rebuild on change
+    python build.py diff ID [OLD] [NEW] what changed between two versions of a procedure
+                                       (default: the version before the newest, and the newest)
+    python build.py new-version ID VERSION DATE
+                                       keep the current schema as an earlier version and start
+                                       VERSION, in force from DATE, in forms/ID.schema.json
+    python build.py --as-of DATE …     build or serve the site as it will be on DATE (a preview)
 
 Same inputs give byte-identical outputs: dates inside outputs come from
 SOURCE_DATE_EPOCH, set to the last commit's time unless given.
@@ -50,6 +56,7 @@ def fail_on(problems: list, what: str) -> None:
 
 def check() -> None:
     from sitegen.checks import all_example_problems, translation_problems
+    from sitegen.lint import lint_catalogue
     from submit_fn.pdf import check_harfbuzz_subset
     from submit_fn.procedures import all_problems, load_catalogue
 
@@ -59,8 +66,35 @@ def check() -> None:
 
     with step("check schemas against the meta-schema"):
         fail_on([str(problem) for problem in all_problems()], "the schemas")
+    catalogue = load_catalogue()
     with step("check examples and translations"):
-        fail_on(all_example_problems(load_catalogue()) + translation_problems(), "the examples and translations")
+        fail_on(all_example_problems(catalogue) + translation_problems(), "the examples and translations")
+    with step("lint: labels, hints, rules, layout, legal basis, room on paper"):
+        fail_on([str(finding) for finding in lint_catalogue(catalogue)], "the schemas (lint)")
+    fail_on(versions_missing(catalogue), "the versions")
+    for notice in upcoming_versions(catalogue):
+        print(f"  i {notice}", flush=True)
+
+
+def versions_missing(catalogue) -> list[str]:
+    day = catalogue.today()
+    return [
+        f"forms/{pid}.schema.json: no version is in force on {day} (the first starts on "
+        f"{history[0].effective_from}); build for a later date"
+        for pid, history in catalogue.versions.items()
+        if history[0].effective_from > day
+    ]
+
+
+def upcoming_versions(catalogue) -> list[str]:
+    """A reminder that a version takes effect later: the site publishes it at the first build on or after its date."""
+    return [
+        f"{p.id} {p.version} takes effect on {p.effective_from}: build the site on or after that day "
+        f"(preview it now with --as-of {p.effective_from})"
+        for history in catalogue.versions.values()
+        for p in history
+        if p.effective_from > catalogue.today()
+    ]
 
 
 def source_date_epoch() -> str:
@@ -89,7 +123,8 @@ def inputs_fingerprint(site_dir: Path) -> str:
         digest.update(path.read_bytes())
     packages = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "weasyprint", "vietnam-provinces", "jsonschema")
     digest.update(" ".join(version(name) for name in packages).encode())
-    digest.update(f"{today_in_vietnam()} {os.environ.get('SOURCE_DATE_EPOCH')} {site_dir.resolve()}".encode())
+    day = os.environ.get("AS_OF_DATE") or today_in_vietnam()
+    digest.update(f"{day} {os.environ.get('SOURCE_DATE_EPOCH')} {site_dir.resolve()}".encode())
     return digest.hexdigest()
 
 
@@ -195,16 +230,65 @@ def serve(options: argparse.Namespace) -> None:
     serve_one_origin(options.site_dir, options.host, options.port)
 
 
+def diff(options: argparse.Namespace) -> None:
+    """Print what changed between two versions of a procedure, in Vietnamese (--lang en for English)."""
+    from sitegen.changes import report
+    from submit_fn.procedures import load_catalogue
+
+    if not options.args:
+        raise BuildFailed("say which procedure: python build.py diff ID [OLD] [NEW]")
+    catalogue = load_catalogue()
+    procedure_id, *versions = options.args
+    history = catalogue.versions.get(procedure_id)
+    if history is None:
+        raise BuildFailed(f"no procedure {procedure_id!r}; the procedures are: {', '.join(catalogue.versions)}")
+    if len(history) < 2 and len(versions) < 2:
+        raise BuildFailed(f"{procedure_id} has one version only ({history[0].version}): nothing to compare")
+    old_name, new_name = (versions + [None, None])[:2]
+    old = _named_version(catalogue, procedure_id, old_name, history[-2])
+    new = _named_version(catalogue, procedure_id, new_name, history[-1])
+    print(f"{procedure_id}\n")
+    print(report(old, new, options.lang, heading="##"))
+
+
+def _named_version(catalogue, procedure_id: str, name: str | None, default):
+    if name is None:
+        return default
+    found = catalogue.version(procedure_id, name)
+    if found is None:
+        known = ", ".join(p.version for p in catalogue.versions[procedure_id])
+        raise BuildFailed(f"{procedure_id} has no version {name!r}; its versions are: {known}")
+    return found
+
+
+def new_version(options: argparse.Namespace) -> None:
+    from sitegen.versions import start_version
+    from submit_fn.procedures import SchemaError
+
+    if len(options.args) != 3:
+        raise BuildFailed("write: python build.py new-version ID VERSION YYYY-MM-DD")
+    try:
+        for line in start_version(ROOT / "forms", *options.args):
+            print(f"  ✓ {line}")
+    except (SchemaError, ValueError) as problem:
+        raise BuildFailed(str(problem)) from None
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "build": build_all,
     "check": lambda options: check(),
     "serve": serve,
+    "diff": diff,
+    "new-version": new_version,
 }
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="build", choices=COMMANDS)
+    parser.add_argument("args", nargs="*", help="diff: ID [OLD] [NEW]; new-version: ID VERSION DATE")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="build or serve as on that day (sets AS_OF_DATE)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="diff: the report's language")
     parser.add_argument("--site-dir", type=Path, default=SITE, help="where to write the site (default: site/)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: 0.0.0.0 lets phones on the same network in")
     parser.add_argument("--port", type=int, default=8000, help="serve: the port (default 8000)")
@@ -213,6 +297,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     options = parse(argv)
+    if options.as_of:
+        os.environ["AS_OF_DATE"] = options.as_of
     started = time.perf_counter()
     try:
         COMMANDS[options.command](options)

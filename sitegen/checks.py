@@ -49,4 +49,10 @@ def translation_problems() -> list[str]:
 
 
 def all_example_problems(catalogue: Catalogue) -> list[str]:
-    return [problem for procedure in catalogue for problem in example_problems(procedure)]
+    """The examples of every version, earlier ones included: they are still accepted in their grace period."""
+    return [
+        problem
+        for history in catalogue.versions.values()
+        for procedure in history
+        for problem in example_problems(procedure)
+    ]

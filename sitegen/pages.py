@@ -38,21 +38,40 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _date(value, lang: str) -> str:
+def format_date(value, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%-d %B %Y")
 
 
-def guidance_page(procedure: Procedure, lang: str) -> str:
-    """The Markdown of a procedure's guidance page."""
-    ui = {key: text[lang] for key, text in strings().items()}
+def _words(lang: str) -> dict[str, str]:
+    return {key: text[lang] for key, text in strings().items()}
+
+
+def guidance_page(procedure: Procedure, lang: str, upcoming: tuple[Procedure, ...] = ()) -> str:
+    """The Markdown of a procedure's guidance page; `upcoming`: versions that take effect later."""
     page = environment().get_template("guidance.md.j2").render(
         p=procedure,
         g=procedure.guidance,
         lang=lang,
-        ui=ui,
-        effective=_date(procedure.effective_from, lang),
+        ui=_words(lang),
+        effective=format_date(procedure.effective_from, lang),
         questions=[f for f in procedure.fields if f.depth == 1],
+        upcoming=[{"procedure": later, "date": format_date(later.effective_from, lang)} for later in upcoming],
     )
+    return unicodedata.normalize("NFC", page)
+
+
+def changes_page(catalogue: Catalogue, procedure_id: str, lang: str) -> str:
+    """What changed from each version of a procedure to the next, newest first."""
+    from sitegen.changes import report
+
+    history = catalogue.versions[procedure_id]
+    in_force = catalogue[procedure_id]
+    steps = []
+    for old, new in reversed(list(zip(history, history[1:]))):
+        status = "upcoming" if new.effective_from > in_force.effective_from else (
+            "in_force" if new is in_force else "earlier")
+        steps.append({"new": new, "status": status, "date": format_date(new.effective_from, lang), "report": report(old, new, lang)})
+    page = environment().get_template("changes.md.j2").render(p=in_force, lang=lang, ui=_words(lang), steps=steps)
     return unicodedata.normalize("NFC", page)
 
 
@@ -75,7 +94,9 @@ def generated_files(catalogue: Catalogue) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     for lang in LANGS:
         for procedure in catalogue:
-            files[f"{lang}/thu-tuc/{procedure.id}.md"] = guidance_page(procedure, lang)
+            upcoming = tuple(p for p in catalogue.versions[procedure.id] if p.effective_from > procedure.effective_from)
+            files[f"{lang}/thu-tuc/{procedure.id}.md"] = guidance_page(procedure, lang, upcoming)
+            files[f"{lang}/thay-doi/{procedure.id}.md"] = changes_page(catalogue, procedure.id, lang)
     files.update(form_files(catalogue))
     files.update(blank_pdfs(catalogue))
     return files

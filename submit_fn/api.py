@@ -8,7 +8,7 @@ import json
 import logging
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from submit_fn import openapi
 from submit_fn.form_post import answers_from_form
 from submit_fn.problems import Problem
-from submit_fn.procedures import VIETNAM, Catalogue, Procedure, load_catalogue
+from submit_fn.procedures import VIETNAM, Catalogue, Procedure, VersionNotAccepted, load_catalogue
 from submit_fn.receipts import ReceiptIdError, make_receipt, parse_receipt_id, signature_matches
 from submit_fn.requests import body_hash, body_kind, json_object, key_hash
 from submit_fn.settings import Settings, load_settings
@@ -58,6 +58,27 @@ def _procedure(catalogue: Catalogue, procedure_id: str) -> Procedure:
         raise Problem("unknown_procedure", id=procedure_id[:60], ids=ids) from None
 
 
+def _version_to_accept(catalogue: Catalogue, procedure_id: str, kind: str) -> Procedure:
+    """The version the worker's form was loaded with (`Schema-Version`, or `_schema_version`
+    in a form post), while it is accepted; the version in force when none is named."""
+    named = request.headers.get("Schema-Version", "")
+    if not named and kind == "form":
+        named = request.form.get("_schema_version", "")
+    try:
+        return catalogue.accepting(procedure_id, named.strip()[:20] or None)
+    except VersionNotAccepted as refused:
+        current = refused.procedure
+        values = {"version": named.strip()[:20], "current": current.version}
+        if refused.reason == "expired":
+            last_day = current.accepts_previous_until - timedelta(days=1)
+            values |= {"since": current.effective_from.strftime("%d/%m/%Y"), "last_day": last_day.strftime("%d/%m/%Y")}
+        raise Problem(f"version_{refused.reason}", {"current_version": current.version}, **values) from None
+
+
+def _no_such_version(current: Procedure):
+    raise Problem("unknown_version", {"current_version": current.version}, version=request.args["version"][:20], current=current.version)
+
+
 def _receipt_id(text: str) -> str:
     try:
         return parse_receipt_id(text)
@@ -94,6 +115,8 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
     @app.get("/api/procedures/<procedure_id>/schema")
     def schema(procedure_id: str):
         procedure = _procedure(catalogue, procedure_id)
+        if request.args.get("version"):
+            procedure = catalogue.version(procedure_id, request.args["version"][:20]) or _no_such_version(procedure)
         body = json.dumps(procedure.bundled_schema(), ensure_ascii=False, sort_keys=True)
         response = Response(body, content_type="application/schema+json; charset=utf-8")
         response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
@@ -102,8 +125,9 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
 
     @app.post("/api/procedures/<procedure_id>/submissions")
     def submit(procedure_id: str):
-        procedure = _procedure(catalogue, procedure_id)
+        _procedure(catalogue, procedure_id)
         kind = body_kind(request)
+        procedure = _version_to_accept(catalogue, procedure_id, kind)
         raw = request.get_data(cache=True)
         answers = json_object(raw) if kind == "json" else answers_from_form(procedure, request.form)
         lang = language()
@@ -151,7 +175,7 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         from submit_fn.pdf import render_filled
 
         stored = _stored(receipt_id)
-        procedure = catalogue[stored.procedure]
+        procedure = catalogue.version(stored.procedure, stored.receipt["schema_version"]) or catalogue[stored.procedure]
         pdf = render_filled(procedure, stored.answers, stored.receipt, lang="vi")
         response = Response(pdf, content_type="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{stored.id}.pdf"'
@@ -203,6 +227,9 @@ def _hooks(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(Problem)
     def problem(error: Problem):
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+            body = error.body(language())
+            return _html("problem.html.j2", error.status, title=body["title"], detail=body["detail"])
         return error.response(language())
 
     @app.errorhandler(HTTPException)

@@ -29,7 +29,7 @@ def description(procedure_ids: list[str]) -> dict:
             "/api/procedures": {"get": {"responses": {"200": _json({"type": "array", "items": {"$ref": "#/components/schemas/ProcedureSummary"}})}}},
             "/api/procedures/{procedure_id}/schema": {
                 "get": {
-                    "parameters": [procedure_id],
+                    "parameters": [procedure_id, {"name": "version", "in": "query", "required": False, "description": "An earlier or later version than the one in force", "schema": {"type": "string", "maxLength": 20}}],
                     "responses": {
                         "200": {"description": "The procedure's JSON Schema, shared definitions bundled", "content": {"application/schema+json": {"schema": {"type": "object"}}}},
                         "304": {"description": "Not modified (If-None-Match)"},
@@ -42,6 +42,7 @@ def description(procedure_ids: list[str]) -> dict:
                     "parameters": [
                         procedure_id,
                         {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 200}},
+                        {"name": "Schema-Version", "in": "header", "required": False, "description": "The version the form was loaded with; accepted while in force or in its grace period, else 409", "schema": {"type": "string", "maxLength": 20}},
                     ],
                     "requestBody": {
                         "required": True,

@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ SHARED_DIR = "shared"
 META_FILE = "meta.schema.json"
 DEFS_FILE = "defs.schema.json"
 PROCEDURE_SUFFIX = ".schema.json"
+VERSIONS_DIR = "versions"
 PROCEDURE_IDS = (
     "tim-kiem-viec-lam",
     "huong-tro-cap",
@@ -189,6 +190,11 @@ class Procedure:
         return date.fromisoformat(self.meta["effective_from"])
 
     @property
+    def accepts_previous_until(self) -> date:
+        """The first day on which the version before this one is no longer accepted."""
+        return self.effective_from + timedelta(days=self.meta.get("previous_accepted_days", 0))
+
+    @property
     def title(self) -> Text:
         return Text.of(self.meta["title"])
 
@@ -228,6 +234,17 @@ class Procedure:
         """Every question in the form's order, groups before their members."""
         resolver = self.registry.resolver(base_uri=self.schema["$id"])
         return tuple(_walk(self.schema, "", True, (), resolver))
+
+    @cached_property
+    def rules(self) -> tuple[tuple[str, int, dict], ...]:
+        """Every `if`/`then` rule: (pointer of the object it applies to, its index in `allOf`, the rule)."""
+        objects = [("", self.schema), *((f.pointer, f.schema) for f in self.fields if f.kind == "group")]
+        return tuple(
+            (base, index, rule)
+            for base, schema in objects
+            for index, rule in enumerate(schema.get("allOf", []))
+            if "if" in rule
+        )
 
     @cached_property
     def _fields_by_pointer(self) -> dict[str, Field]:
@@ -386,19 +403,73 @@ def _describe_meta_error(error: ValidationError) -> str:
     return error.message
 
 
+class VersionNotAccepted(Exception):
+    """A submission names a version of a form that cannot be accepted today."""
+
+    def __init__(self, reason: str, procedure: Procedure) -> None:
+        self.reason = reason  # 'unknown', 'not_yet' or 'expired'
+        self.procedure = procedure  # the version in force, which the worker should use
+        super().__init__(reason)
+
+
 @dataclass
 class Catalogue:
-    """Every procedure in force, loaded and checked once."""
+    """Every version of every procedure, loaded and checked once.
+
+    `catalogue[id]` and iteration give the version in force on `today()`: the date
+    given as `as_of`, else today in Vietnam, asked anew on every call, so that a
+    running function publishes a new version on its date by itself.
+    """
 
     forms_dir: Path
     registry: Registry
-    procedures: dict[str, Procedure]
+    versions: dict[str, tuple[Procedure, ...]]  # oldest first
+    as_of: date | None = None
+
+    def today(self) -> date:
+        return self.as_of or today_in_vietnam()
+
+    def in_force(self, procedure_id: str, day: date | None = None) -> Procedure:
+        """The newest version whose effective date has come; KeyError if none has."""
+        day = day or self.today()
+        current = [p for p in self.versions[procedure_id] if p.effective_from <= day]
+        if not current:
+            raise KeyError(procedure_id)
+        return current[-1]
 
     def __getitem__(self, procedure_id: str) -> Procedure:
-        return self.procedures[procedure_id]
+        return self.in_force(procedure_id)
 
     def __iter__(self) -> Iterator[Procedure]:
-        return iter(self.procedures.values())
+        for procedure_id in self.versions:
+            try:
+                yield self.in_force(procedure_id)
+            except KeyError:
+                continue  # a procedure whose first version is not in force yet
+
+    def version(self, procedure_id: str, version: str) -> Procedure | None:
+        return next((p for p in self.versions.get(procedure_id, ()) if p.version == version), None)
+
+    def successor(self, procedure: Procedure) -> Procedure | None:
+        history = self.versions[procedure.id]
+        index = next(i for i, known in enumerate(history) if known is procedure)
+        return history[index + 1] if index + 1 < len(history) else None
+
+    def accepting(self, procedure_id: str, version: str | None) -> Procedure:
+        """The version to validate a submission against: the one its form was loaded with,
+        while that version is in force or within the grace period its successor grants."""
+        current = self.in_force(procedure_id)
+        if not version or version == current.version:
+            return current
+        named = self.version(procedure_id, version)
+        if named is None:
+            raise VersionNotAccepted("unknown", current)
+        if named.effective_from > self.today():
+            raise VersionNotAccepted("not_yet", current)
+        successor = self.successor(named)
+        if successor is not None and self.today() >= successor.accepts_previous_until:
+            raise VersionNotAccepted("expired", current)
+        return named
 
 
 def _shared_registry(forms_dir: Path) -> tuple[Registry, Draft202012Validator]:
@@ -428,12 +499,30 @@ def procedure_files(forms_dir: Path) -> list[Path]:
     return [forms_dir / f"{pid}{PROCEDURE_SUFFIX}" for pid in PROCEDURE_IDS]
 
 
+def version_files(forms_dir: Path, procedure_id: str) -> list[Path]:
+    """Earlier versions of a procedure, kept as `forms/versions/<id>/<version>.schema.json`."""
+    folder = forms_dir / VERSIONS_DIR / procedure_id
+    return sorted(folder.glob(f"*{PROCEDURE_SUFFIX}")) if folder.is_dir() else []
+
+
+def all_schema_files(forms_dir: Path) -> list[Path]:
+    files = [forms_dir / SHARED_DIR / DEFS_FILE]
+    for path in procedure_files(forms_dir):
+        files += [*version_files(forms_dir, path.name.removesuffix(PROCEDURE_SUFFIX)), path]
+    return files
+
+
+def archived_id(procedure_id: str, version: str) -> str:
+    """The `$id` of an earlier version: beside the current one, so relative `$ref`s still resolve."""
+    return f"{BASE_URI}{procedure_id}-{version}{PROCEDURE_SUFFIX}"
+
+
 def all_problems(forms_dir: Path | None = None) -> list[SchemaError]:
     """Every problem in every schema file, for a build to report all at once."""
     forms_dir = forms_dir or default_forms_dir()
     _, meta_validator = _shared_registry(forms_dir)
     found: list[SchemaError] = []
-    for path in [forms_dir / SHARED_DIR / DEFS_FILE, *procedure_files(forms_dir)]:
+    for path in all_schema_files(forms_dir):
         name = str(path.relative_to(forms_dir.parent))
         if not path.exists():
             found.append(SchemaError(name, "", "file missing"))
@@ -447,22 +536,54 @@ def all_problems(forms_dir: Path | None = None) -> list[SchemaError]:
     return found
 
 
-def load_catalogue(forms_dir: Path | None = None) -> Catalogue:
-    """Load and check the shared files and the six procedures; raise SchemaError on the first problem."""
+def as_of_from_environment() -> date | None:
+    """`AS_OF_DATE=YYYY-MM-DD`: build or serve as on that day, to preview a version before its date."""
+    value = os.environ.get("AS_OF_DATE", "").strip()
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise SchemaError("AS_OF_DATE", "", f"{value!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+def load_catalogue(forms_dir: Path | None = None, as_of: date | None = None) -> Catalogue:
+    """Load and check the shared files and every version of the six procedures;
+    raise SchemaError on the first problem."""
     forms_dir = forms_dir or default_forms_dir()
+    as_of = as_of or as_of_from_environment()
     registry, meta_validator = _shared_registry(forms_dir)
-    defs = _checked(forms_dir / SHARED_DIR / DEFS_FILE, forms_dir, meta_validator)
-    schemas = {}
+    schemas = {path: _checked(path, forms_dir, meta_validator) for path in all_schema_files(forms_dir)}
+    registry = registry.with_resources(
+        (schema["$id"], DRAFT202012.create_resource(schema)) for schema in schemas.values()
+    ).crawl()
+    versions = {}
     for path in procedure_files(forms_dir):
-        schemas[path] = _checked(path, forms_dir, meta_validator)
-    resources: list[tuple[str, Resource]] = [(defs["$id"], DRAFT202012.create_resource(defs))]
-    resources += [(s["$id"], DRAFT202012.create_resource(s)) for s in schemas.values()]
-    registry = registry.with_resources(resources).crawl()
-    procedures = {}
-    for path, schema in schemas.items():
+        procedure_id = path.name.removesuffix(PROCEDURE_SUFFIX)
+        history = [*version_files(forms_dir, procedure_id), path]
+        versions[procedure_id] = _history(procedure_id, history, schemas, registry, forms_dir)
+    return Catalogue(forms_dir, registry, versions, as_of)
+
+
+def _history(
+    procedure_id: str, paths: list[Path], schemas: dict, registry: Registry, forms_dir: Path
+) -> tuple[Procedure, ...]:
+    """A procedure's versions, oldest first, each checked to be where and what it says."""
+    history = []
+    for path in paths:
         name = str(path.relative_to(forms_dir.parent))
-        expected_id = path.name.removesuffix(PROCEDURE_SUFFIX)
-        if schema["x-procedure"]["id"] != expected_id:
-            raise SchemaError(name, "/x-procedure/id", f"must be {expected_id!r}, the file's name")
-        procedures[expected_id] = Procedure(schema, registry, name)
-    return Catalogue(forms_dir, registry, procedures)
+        schema = schemas[path]
+        meta = schema["x-procedure"]
+        if meta["id"] != procedure_id:
+            raise SchemaError(name, "/x-procedure/id", f"must be {procedure_id!r}, the procedure's file name")
+        archived = path.parent.name == procedure_id
+        if archived and path.name != f"{meta['version']}{PROCEDURE_SUFFIX}":
+            raise SchemaError(name, "/x-procedure/version", f"must be {path.name.removesuffix(PROCEDURE_SUFFIX)!r}, the file's name")
+        expected_id = archived_id(procedure_id, meta["version"]) if archived else f"{BASE_URI}{path.name}"
+        if schema["$id"] != expected_id:
+            raise SchemaError(name, "/$id", f"must be {expected_id!r}")
+        if history and date.fromisoformat(meta["effective_from"]) <= history[-1].effective_from:
+            raise SchemaError(
+                name, "/x-procedure/effective_from",
+                f"must be later than {history[-1].effective_from} (version {history[-1].version} in {history[-1].file})",
+            )
+        history.append(Procedure(schema, registry, name))
+    return tuple(history)
