@@ -58,7 +58,7 @@ def check() -> None:
     from sitegen.checks import all_example_problems, translation_problems
     from sitegen.lint import lint_catalogue
     from submit_fn.pdf import check_harfbuzz_subset
-    from submit_fn.procedures import all_problems, load_catalogue
+    from submit_fn.procedures import SchemaError, all_problems, load_catalogue
 
     slow_pdfs = check_harfbuzz_subset()
     if slow_pdfs:
@@ -66,7 +66,10 @@ def check() -> None:
 
     with step("check schemas against the meta-schema"):
         fail_on([str(problem) for problem in all_problems()], "the schemas")
-    catalogue = load_catalogue()
+    try:
+        catalogue = load_catalogue()
+    except SchemaError as problem:
+        raise BuildFailed(str(problem)) from None
     with step("check examples and translations"):
         fail_on(all_example_problems(catalogue) + translation_problems(), "the examples and translations")
     with step("lint: labels, hints, rules, layout, legal basis, room on paper"):
@@ -115,7 +118,7 @@ def inputs_fingerprint(site_dir: Path) -> str:
     from submit_fn.procedures import default_forms_dir, today_in_vietnam
 
     digest = hashlib.sha256()
-    for folder in (default_forms_dir(), ROOT / "docs", ROOT / "sitegen", ROOT / "submit_fn", ROOT / "overrides"):
+    for folder in (default_forms_dir(), ROOT / "docs", ROOT / "sitegen", ROOT / "submit_fn"):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file() and "__pycache__" not in path.parts and "bundle" not in path.parts:
                 digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
@@ -191,20 +194,21 @@ def build_all(options: argparse.Namespace) -> None:
     bundle_function()
 
 
-WATCHED = ("forms", "docs", "sitegen", "submit_fn/templates", "submit_fn/static", "mkdocs.yml")
+WATCHED = ("docs", "sitegen", "submit_fn/templates", "submit_fn/static", "mkdocs.yml")
 
 
 def fingerprint() -> tuple:
     """What the inputs look like now: every watched file with its modification time."""
+    from submit_fn.procedures import default_forms_dir
+
     files = []
-    for name in WATCHED:
-        path = ROOT / name
+    for path in (default_forms_dir(), *(ROOT / name for name in WATCHED)):
         candidates = path.rglob("*") if path.is_dir() else [path]
         files += [(str(f), f.stat().st_mtime_ns) for f in candidates if f.is_file() and "__pycache__" not in f.parts]
     return tuple(sorted(files))
 
 
-def rebuild_on_change(options: argparse.Namespace) -> None:
+def rebuild_on_change(options: argparse.Namespace, api) -> None:
     seen = fingerprint()
     while True:
         time.sleep(1)
@@ -216,18 +220,21 @@ def rebuild_on_change(options: argparse.Namespace) -> None:
         try:
             check()
             build_site(options.site_dir)
-            print("Rebuilt: reload the page.", flush=True)
+            api.reload()
+            print("Rebuilt: reload the page (the preview at /_xem-truoc/<id> reloads itself).", flush=True)
         except BuildFailed as problem:
             print(f"Build failed. {problem}", file=sys.stderr, flush=True)
 
 
 def serve(options: argparse.Namespace) -> None:
     """Build, then serve the site and the submit function together, rebuilding on change."""
+    from sitegen.local_server import ReloadableApp
     from sitegen.local_server import serve as serve_one_origin
 
     build_all(options)
-    threading.Thread(target=rebuild_on_change, args=(options,), daemon=True).start()
-    serve_one_origin(options.site_dir, options.host, options.port)
+    api = ReloadableApp()
+    threading.Thread(target=rebuild_on_change, args=(options, api), daemon=True).start()
+    serve_one_origin(options.site_dir, options.host, options.port, api)
 
 
 def diff(options: argparse.Namespace) -> None:
@@ -263,12 +270,12 @@ def _named_version(catalogue, procedure_id: str, name: str | None, default):
 
 def new_version(options: argparse.Namespace) -> None:
     from sitegen.versions import start_version
-    from submit_fn.procedures import SchemaError
+    from submit_fn.procedures import SchemaError, default_forms_dir
 
     if len(options.args) != 3:
         raise BuildFailed("write: python build.py new-version ID VERSION YYYY-MM-DD")
     try:
-        for line in start_version(ROOT / "forms", *options.args):
+        for line in start_version(default_forms_dir(), *options.args):
             print(f"  ✓ {line}")
     except (SchemaError, ValueError) as problem:
         raise BuildFailed(str(problem)) from None

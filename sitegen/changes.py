@@ -140,9 +140,9 @@ def _field_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
 
 
 def _need(field: Field) -> str:
-    if field.conditions:
-        return "conditional"
-    return "required" if field.required else "optional"
+    if field.required:
+        return "required"
+    return "conditional" if field.conditions else "optional"
 
 
 def _need_word(field: Field) -> Text:

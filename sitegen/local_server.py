@@ -13,17 +13,70 @@ from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
 
-def one_origin_app(site_dir: Path, api_app):
-    """WSGI app: /api/… goes to the function, everything else is a file of the built site."""
+PREVIEW = "/_xem-truoc/"
+PREVIEW_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>Xem trước / Preview: {id}</title>
+<style>
+body {{ margin: 0; font: 14px system-ui, sans-serif; }}
+nav {{ padding: .4rem .8rem; background: #283593; color: #fff; }}
+nav a {{ color: #fff; margin-right: 1rem; }}
+main {{ display: grid; grid-template-columns: 1fr 1fr 1fr; height: calc(100vh - 2.2rem); }}
+iframe {{ width: 100%; height: 100%; border: 0; border-right: 1px solid #ccc; }}
+</style></head>
+<body><nav>Xem trước / Preview · {links} · <span id="state">build {stamp}</span></nav>
+<main>
+<iframe title="Hướng dẫn / Guidance" src="/thu-tuc/{id}/"></iframe>
+<iframe title="Biểu mẫu / Form" src="/bieu-mau/{id}/"></iframe>
+<iframe title="PDF" src="/pdf/{id}.pdf"></iframe>
+</main>
+<script>
+let seen = "{stamp}";
+setInterval(async () => {{
+  const now = await (await fetch("{preview}stamp", {{cache: "no-store"}})).text();
+  if (now !== seen) {{
+    seen = now;
+    document.getElementById("state").textContent = "build " + now;
+    for (const frame of document.querySelectorAll("iframe")) frame.src = frame.src.split("#")[0].split("?")[0] + "?" + now;
+  }}
+}}, 1000);
+</script></body></html>
+"""
+
+
+def one_origin_app(site_dir: Path, api_app, preview: bool = False):
+    """WSGI app: /api/… goes to the function, everything else is a file of the built site.
+
+    With `preview` (build.py serve), /_xem-truoc/<id> shows a procedure's guidance page,
+    form and blank PDF side by side, and reloads them after each rebuild.
+    """
     site_dir = site_dir.resolve()
 
     def application(environ, start_response):
         request = Request(environ)
         if request.path == "/api" or request.path.startswith("/api/"):
             return api_app(environ, start_response)
+        if preview and request.path.startswith(PREVIEW):
+            return _preview(request.path[len(PREVIEW):].strip("/"), site_dir)(environ, start_response)
         return _static(request, site_dir, environ)(environ, start_response)
 
     return application
+
+
+def _build_stamp(site_dir: Path) -> str:
+    index = site_dir / "index.html"
+    return str(index.stat().st_mtime_ns) if index.is_file() else "0"
+
+
+def _preview(procedure_id: str, site_dir: Path) -> Response:
+    from submit_fn.procedures import PROCEDURE_IDS
+
+    if procedure_id == "stamp":
+        return Response(_build_stamp(site_dir), content_type="text/plain", headers={"Cache-Control": "no-store"})
+    if procedure_id not in PROCEDURE_IDS:
+        procedure_id = PROCEDURE_IDS[0]
+    links = " ".join(f'<a href="{PREVIEW}{pid}">{pid}</a>' for pid in PROCEDURE_IDS)
+    page = PREVIEW_PAGE.format(id=procedure_id, links=links, stamp=_build_stamp(site_dir), preview=PREVIEW)
+    return Response(page, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
 
 
 def _static(request: Request, site_dir: Path, environ) -> Response:
@@ -51,10 +104,28 @@ def _site_file(site_dir: Path, url_path: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def serve(site_dir: Path, host: str, port: int) -> None:
+class ReloadableApp:
+    """The submit function, made again after a rebuild so that it validates against the edited schemas."""
+
+    def __init__(self) -> None:
+        self.app = self._make()
+
+    @staticmethod
+    def _make():
+        from submit_fn.api import create_app
+
+        return create_app()
+
+    def reload(self) -> None:
+        self.app = self._make()
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def serve(site_dir: Path, host: str, port: int, app: ReloadableApp) -> None:
     from werkzeug.serving import run_simple
 
-    from submit_fn.main import app
-
     print(f"Serving the site and the API at http://{host}:{port}/ (Ctrl+C to stop)")
-    run_simple(host, port, one_origin_app(site_dir, app), threaded=True, use_reloader=False)
+    print(f"Maintainers: http://{host}:{port}{PREVIEW}<id> shows guidance, form and PDF side by side")
+    run_simple(host, port, one_origin_app(site_dir, app, preview=True), threaded=True, use_reloader=False)
