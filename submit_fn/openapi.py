@@ -9,6 +9,15 @@ def _problems(*codes: int) -> dict:
     return {str(code): PROBLEM for code in codes}
 
 
+def _form_post_problems(*codes: int) -> dict:
+    """Problems of a route that also takes plain HTML form posts, which get an HTML page instead."""
+    content = {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
+        "text/html": {"schema": {"type": "string"}},
+    }
+    return {str(code): {"description": "Problem (an HTML page for a plain form post)", "content": content} for code in codes}
+
+
 def _json(schema: dict) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
@@ -67,7 +76,7 @@ def description(procedure_ids: list[str]) -> dict:
                                 "text/html": {"schema": {"type": "string"}},
                             },
                         },
-                        **_problems(400, 404, 409, 413, 415),
+                        **_form_post_problems(400, 404, 409, 413, 415),
                     },
                 }
             },

@@ -221,3 +221,43 @@ def test_the_schema_route_serves_any_version(changed_forms, tmp_path):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(url + "/api/procedures/huong-tro-cap/schema?version=1999.1")
         assert missing.value.code == 404
+
+
+def test_the_preview_shows_an_edit_within_seconds(tmp_path):
+    """`build.py serve`: a maintainer saves a schema and sees guidance, form and API follow."""
+    import time
+
+    from tests.servers import free_port, wait_for
+
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    port = free_port()
+    env = {**os.environ, "FORMS_DIR": str(forms), "DATABASE_URL": f"sqlite:///{tmp_path / 'preview.sqlite3'}"}
+    env.pop("AS_OF_DATE", None)
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/_xem-truoc/stamp", seconds=120)
+        with urllib.request.urlopen(base + "/_xem-truoc/huong-tro-cap") as response:
+            preview = response.read().decode()
+        for frame in ('src="/thu-tuc/huong-tro-cap/"', 'src="/bieu-mau/huong-tro-cap/"', 'src="/pdf/huong-tro-cap.pdf"'):
+            assert frame in preview
+        stamp = urllib.request.urlopen(base + "/_xem-truoc/stamp").read()
+
+        path = forms / "huong-tro-cap.schema.json"
+        path.write_text(path.read_text(encoding="utf-8").replace('"Với (tên đơn vị)"', '"Tên đơn vị cũ"'), encoding="utf-8")
+        saved = time.perf_counter()
+        while urllib.request.urlopen(base + "/_xem-truoc/stamp").read() == stamp:
+            assert time.perf_counter() - saved < 90, "no rebuild after the edit"
+            time.sleep(0.3)
+        print(f"preview rebuilt {time.perf_counter() - saved:.1f} s after the edit")
+        with urllib.request.urlopen(base + "/thu-tuc/huong-tro-cap/") as response:
+            assert "Tên đơn vị cũ" in response.read().decode()
+        with urllib.request.urlopen(base + "/api/procedures/huong-tro-cap/schema") as response:
+            assert "Tên đơn vị cũ" in response.read().decode()  # the function validates against the edit too
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
