@@ -246,6 +246,18 @@
     return key;
   }
 
+  function sayReload(text) {
+    // The form changed (a new version of the law's form): reloading restores the saved answers.
+    say(text);
+    var reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "md-button md-button--primary";
+    reload.textContent = words.reload;
+    reload.addEventListener("click", function () { location.reload(); });
+    status.appendChild(document.createTextNode(" "));
+    status.appendChild(reload);
+  }
+
   function say(text, withRetry) {
     status.textContent = text;
     if (withRetry) {
@@ -283,6 +295,7 @@
         if (response.status === 201) return showReceipt(body.receipt);
         if (response.status === 422 && body.errors) { leaveReview(); say(""); return showErrors(body.errors); }
         if (response.status === 409) sessionStorage.removeItem(storeKey + ":key");
+        if (body.current_version) return sayReload(body.detail);
         say(response.status >= 500 ? words.server_down : (body.detail || words.server_down), true);
       });
     }).catch(function () {
