@@ -56,26 +56,22 @@ def one_origin_app(site_dir: Path, api_app, preview: bool = False):
         if request.path == "/api" or request.path.startswith("/api/"):
             return api_app(environ, start_response)
         if preview and request.path.startswith(PREVIEW):
-            return _preview(request.path[len(PREVIEW):].strip("/"), site_dir)(environ, start_response)
+            stamp = str(getattr(api_app, "builds", 0))
+            return _preview(request.path[len(PREVIEW):].strip("/"), stamp)(environ, start_response)
         return _static(request, site_dir, environ)(environ, start_response)
 
     return application
 
 
-def _build_stamp(site_dir: Path) -> str:
-    index = site_dir / "index.html"
-    return str(index.stat().st_mtime_ns) if index.is_file() else "0"
-
-
-def _preview(procedure_id: str, site_dir: Path) -> Response:
+def _preview(procedure_id: str, stamp: str) -> Response:
     from submit_fn.procedures import PROCEDURE_IDS
 
     if procedure_id == "stamp":
-        return Response(_build_stamp(site_dir), content_type="text/plain", headers={"Cache-Control": "no-store"})
+        return Response(stamp, content_type="text/plain", headers={"Cache-Control": "no-store"})
     if procedure_id not in PROCEDURE_IDS:
         procedure_id = PROCEDURE_IDS[0]
     links = " ".join(f'<a href="{PREVIEW}{pid}">{pid}</a>' for pid in PROCEDURE_IDS)
-    page = PREVIEW_PAGE.format(id=procedure_id, links=links, stamp=_build_stamp(site_dir), preview=PREVIEW)
+    page = PREVIEW_PAGE.format(id=procedure_id, links=links, stamp=stamp, preview=PREVIEW)
     return Response(page, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
 
 
@@ -109,6 +105,7 @@ class ReloadableApp:
 
     def __init__(self) -> None:
         self.app = self._make()
+        self.builds = 1  # the preview reloads when this changes: after a whole rebuild, never halfway
 
     @staticmethod
     def _make():
@@ -118,6 +115,7 @@ class ReloadableApp:
 
     def reload(self) -> None:
         self.app = self._make()
+        self.builds += 1
 
     def __call__(self, environ, start_response):
         return self.app(environ, start_response)

@@ -503,7 +503,7 @@ def test_a_rebuild_renders_only_the_procedures_whose_schema_changed(tmp_path):
     again: list[str] = []
     written = pdf.build_pdfs(load_catalogue(forms), site, cache, progress=again.append, langs=("vi",))
     assert all("unchanged" in line for line in again) and len(again) == 6
-    assert sorted(p.name for p in written) == sorted(f"{p}.pdf" for p in load_catalogue(forms).procedures)
+    assert sorted(p.name for p in written) == sorted(f"{p}.pdf" for p in load_catalogue(forms).versions)
 
     path = forms / "tam-dung.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
