@@ -14,6 +14,7 @@ from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from submit_fn import openapi
+from submit_fn.benefit_rules import claim_estimate
 from submit_fn.form_post import answers_from_form
 from submit_fn.problems import Problem
 from submit_fn.procedures import VIETNAM, Catalogue, Procedure, VersionNotAccepted, load_catalogue
@@ -169,7 +170,7 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         if receipt_id.lower().endswith(".pdf"):
             return _office_pdf(receipt_id[:-4])
         stored = _stored(receipt_id)
-        return {"receipt": stored.receipt, "answers": stored.answers}
+        return {"receipt": stored.receipt, "answers": stored.answers, "estimate": stored.estimate}
 
     def _office_pdf(receipt_id: str):
         from submit_fn.pdf import render_filled
@@ -191,8 +192,10 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
 def _store(procedure: Procedure, answers: dict, settings: Settings, storage: Storage) -> Submission:
     """Commit the answers, then (and only then) hand back the receipt."""
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    receipt = make_receipt(procedure, datetime.now(VIETNAM), settings.receipt_key)
-    submission = Submission(receipt, answers, body_hash(answers))
+    received = datetime.now(VIETNAM)
+    receipt = make_receipt(procedure, received, settings.receipt_key)
+    estimate = claim_estimate(answers, received.date()) if procedure.id == "huong-tro-cap" else None
+    submission = Submission(receipt, answers, body_hash(answers), estimate)
     try:
         return storage.add(submission, key_hash(key, procedure.id) if key else None)
     except IdempotencyConflict:

@@ -108,7 +108,7 @@ def description(procedure_ids: list[str]) -> dict:
                         "200": {
                             "description": "The submission",
                             "content": {
-                                "application/json": {"schema": {"type": "object", "required": ["receipt", "answers"]}},
+                                "application/json": {"schema": {"type": "object", "required": ["receipt", "answers"], "properties": {"estimate": {"type": ["object", "null"], "description": "For a claim: what the benefit rules say (deadline, late, benefit months, reserved months, start); not a decision"}}}},
                                 "application/pdf": {"schema": {"type": "string", "contentEncoding": "binary"}},
                             },
                         },

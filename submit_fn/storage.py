@@ -35,12 +35,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX submissions_by_procedure_and_time ON submissions (procedure, received_at);
     """,
+    # 2: what the benefit rules say about a claim, for the office (JSON; null for other procedures)
+    """
+    ALTER TABLE submissions ADD COLUMN estimate TEXT
+    """,
 )
 
 
 INSERT_SUBMISSION = (
     "INSERT INTO submissions (id, procedure, schema_version, received_at, due_date, answers, receipt, "
-    "idempotency_key, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "idempotency_key, body_hash, estimate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -49,6 +53,7 @@ class Submission:
     receipt: dict
     answers: dict
     body_hash: str
+    estimate: dict | None = None  # the benefit rules' reading of a claim, for the office
 
     @property
     def id(self) -> str:
@@ -156,6 +161,7 @@ class Storage:
                 receipt["id"], receipt["procedure"], receipt["schema_version"], receipt["received_at"],
                 receipt["due_date"], json.dumps(submission.answers, ensure_ascii=False),
                 json.dumps(receipt, ensure_ascii=False), idempotency_key, submission.body_hash,
+                json.dumps(submission.estimate) if submission.estimate is not None else None,
             ),
         )
         try:
@@ -173,7 +179,7 @@ class Storage:
         return self._find("id", receipt_id)
 
     def _find(self, column: str, value: str) -> Submission | None:
-        rows = self._run([(f"SELECT receipt, answers, body_hash FROM submissions WHERE {column} = ?", (value,))], fetch=True)
+        rows = self._run([(f"SELECT receipt, answers, body_hash, estimate FROM submissions WHERE {column} = ?", (value,))], fetch=True)
         return _submission(rows[0]) if rows else None
 
     def list(self, procedure: str | None, since: str | None, limit: int = 500) -> list[Submission]:
@@ -185,7 +191,7 @@ class Storage:
             conditions.append("received_at >= ?")
             parameters.append(since)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        statement = f"SELECT receipt, answers, body_hash FROM submissions {where} ORDER BY received_at DESC LIMIT {int(limit)}"
+        statement = f"SELECT receipt, answers, body_hash, estimate FROM submissions {where} ORDER BY received_at DESC LIMIT {int(limit)}"
         return [_submission(row) for row in self._run([(statement, tuple(parameters))], fetch=True)]
 
     def count(self) -> int:
@@ -193,7 +199,7 @@ class Storage:
 
 
 def _submission(row) -> Submission:
-    return Submission(json.loads(row[0]), json.loads(row[1]), row[2])
+    return Submission(json.loads(row[0]), json.loads(row[1]), row[2], json.loads(row[3]) if row[3] else None)
 
 
 def _rollback(connection: sqlite3.Connection) -> None:

@@ -178,6 +178,21 @@ def test_an_office_lists_filters_and_reads_submissions_and_their_filled_pdf(api)
     assert pdf.status == 200 and pdf.headers["Content-Type"] == "application/pdf" and pdf.body.startswith(b"%PDF")
 
 
+def test_a_claim_is_stored_with_the_benefit_rules_estimate_for_the_office_only(api):
+    from datetime import date
+
+    from submit_fn.benefit_rules import add_months
+
+    late = {**CATALOGUE["huong-tro-cap"].examples[0], "contract_end_date": "2025-01-02", "contribution_months": 59}
+    receipt = submit(api, "huong-tro-cap", late).json["receipt"]
+    assert "estimate" not in receipt and "estimate" not in call(api, "GET", f"/api/receipts/{receipt['id']}").json["receipt"]
+    estimate = call(api, "GET", f"/api/office/submissions/{receipt['id']}", headers=OFFICE).json["estimate"]
+    assert estimate["regime"] == "2013" and estimate["deadline"] == add_months(date(2025, 1, 2), 3).isoformat()
+    assert "late" in estimate["problems"] and estimate["months"] == 4
+    other = submit(api, "tam-dung", CATALOGUE["tam-dung"].examples[0]).json["receipt"]
+    assert call(api, "GET", f"/api/office/submissions/{other['id']}", headers=OFFICE).json["estimate"] is None
+
+
 def test_the_same_idempotency_key_and_body_returns_the_same_receipt(api):
     answers = CATALOGUE["tam-dung"].examples[0]
     key = {"Idempotency-Key": "retry-of-one-tap-1"}
