@@ -279,10 +279,10 @@ def _joined(parts: list[Text]) -> Text:
 
 def _guidance_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
     for key in dict.fromkeys([*new.guidance, *old.guidance]):
-        what = strings().get(key) or strings()[f"guidance_{key}"]
         before, after = old.guidance.get(key), new.guidance.get(key)
-        if before == after:
-            continue
+        if before == after or isinstance(after, bool) or isinstance(before, bool):
+            continue  # equal, or a switch of the page (the estimator), not guidance text
+        what = strings().get(key) or strings()[f"guidance_{key}"]
         if isinstance(after or before, dict):
             yield Change("guidance", f"/x-guidance/{key}", say(
                 "diff_text_changed", what=what, old=_or_none(Text.of(before)), new=_or_none(Text.of(after))

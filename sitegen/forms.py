@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from sitegen.pages import environment, strings
+from sitegen.pages import environment, estimator_data, strings
 from submit_fn.divisions import provinces, wards_by_province
 from submit_fn.procedures import Field, Procedure
 
@@ -89,6 +89,7 @@ def form_page(procedure: Procedure, lang: str) -> str:
         input_types=INPUT_TYPES,
         shown_when=shown_when,
         pattern=_pattern,
+        estimator=estimator_data(lang) if procedure.guidance.get("estimator") else None,
     )
     return unicodedata.normalize("NFC", page)
 

@@ -1,0 +1,232 @@
+/* Benefit estimator: the rules of submit_fn/benefit_rules.py, from the same data
+   (submit_fn/benefit_rules.json, embedded in the page by the build). tests/benefit_cases.json
+   keeps this file and the Python module in step. It decides nothing: the centre decides. */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("benefit-rules").textContent);
+  var holidays = new Set(data.holidays);
+
+  // Dates are whole days in UTC, written YYYY-MM-DD, so that time zones never shift them.
+  function parse(text) { var p = text.split("-"); return new Date(Date.UTC(+p[0], +p[1] - 1, +p[2])); }
+  function iso(day) { return day.toISOString().slice(0, 10); }
+  function plusDays(day, n) { return new Date(day.getTime() + n * 86400000); }
+  function daysInMonth(year, month) { return new Date(Date.UTC(year, month + 1, 0)).getUTCDate(); }
+
+  function addMonths(day, months) {
+    var index = day.getUTCMonth() + months;
+    var year = day.getUTCFullYear() + Math.floor(index / 12), month = ((index % 12) + 12) % 12;
+    return new Date(Date.UTC(year, month, Math.min(day.getUTCDate(), daysInMonth(year, month))));
+  }
+
+  function isWorkingDay(day) {
+    var weekday = day.getUTCDay();
+    return weekday !== 0 && weekday !== 6 && !holidays.has(iso(day));
+  }
+
+  function workingDaysAfter(start, count) {
+    var day = start;
+    while (count > 0) { day = plusDays(day, 1); if (isWorkingDay(day)) count -= 1; }
+    return day;
+  }
+
+  function regimeOn(day) {
+    var text = iso(day);
+    return data.regimes.find(function (r) { return (r.from || "0000") <= text && text <= (r.until || "9999"); });
+  }
+
+  function figureOn(name, day) {
+    var known = data.figures[name].filter(function (entry) { return entry.from <= iso(day); });
+    return known.length ? known[known.length - 1] : null;
+  }
+
+  function values(regime) {
+    var out = {};
+    Object.keys(regime).forEach(function (key) {
+      var rule = regime[key];
+      if (rule && typeof rule === "object" && "value" in rule) out[key] = rule.value;
+    });
+    return out;
+  }
+
+  function benefitMonths(duration, total) {
+    if (total === null) return null;
+    if (total < 12) return 0;
+    var extra = Math.floor(Math.max(0, total - duration.first_up_to) / duration.extra_month_per);
+    return Math.min(duration.max_months, duration.first_months + extra);
+  }
+
+  function reservedMonths(reserve, duration, total, months) {
+    if (!reserve || total === null) return null;
+    if (!months || total <= reserve.above) return 0;
+    var used = duration.first_up_to + (months - duration.first_months) * duration.extra_month_per;
+    return Math.max(0, Math.min(total, reserve.up_to) - used);
+  }
+
+  function monthlyAmount(value, given, end) {
+    if (given.average_salary === null) return null;
+    var figureName = value.cap_figure[given.salary_regime];
+    var entry = figureOn(figureName, end);
+    var percent = Math.round(value.rate * 100);
+    var raw = Math.floor(given.average_salary * percent / 100);
+    if (!entry) return { percent: percent, raw: raw, cap: null, amount: null, figure: figureName };
+    var figure = typeof entry.value === "object" ? entry.value[given.region] : entry.value;
+    var cap = value.cap_multiple * figure;
+    return {
+      percent: percent, raw: raw, figure: figureName, figure_value: figure, figure_source: entry.source,
+      figure_verify: !!entry.verify, multiple: value.cap_multiple, cap: cap, amount: Math.min(raw, cap), capped: raw > cap
+    };
+  }
+
+  function estimate(input) {
+    var given = Object.assign({
+      contract_type: "indefinite", months_in_window: null, total_months: null, average_salary: null,
+      salary_regime: "employer", region: "I", reason: "other", filing_date: null
+    }, input);
+    var end = parse(given.contract_end);
+    var regime = regimeOn(end), value = values(regime);
+    var months = benefitMonths(value.duration, given.total_months);
+    var problems = [];
+    if (value.covered_contracts.indexOf(given.contract_type) < 0) problems.push("not_covered");
+    if (value.excluded_reasons.indexOf(given.reason) >= 0) problems.push("excluded_reason");
+    if (given.months_in_window !== null && given.months_in_window < value.min_contribution_months) problems.push("too_few_months");
+    var deadline = addMonths(end, value.filing_months);
+    var filing = given.filing_date ? parse(given.filing_date) : null;
+    var start = null;
+    if (filing) {
+      start = value.start.working ? workingDaysAfter(filing, value.start.days) : plusDays(filing, value.start.days);
+      if (filing > deadline) problems.push("late");
+    }
+    var notifications = [];
+    if (value.notification_working_days && start && months) {
+      for (var month = 2; month <= months; month++) {
+        var first = addMonths(start, month - 1);
+        notifications.push({ month: month, from: iso(first), by: iso(workingDaysAfter(plusDays(first, -1), value.notification_working_days)) });
+      }
+    }
+    return {
+      regime: regime.id,
+      eligible: given.months_in_window === null && !problems.length ? null : !problems.length,
+      problems: problems,
+      deadline: iso(deadline),
+      monthly: monthlyAmount(value, given, end),
+      months: months,
+      reserved: reservedMonths(value.reserve, value.duration, given.total_months, months),
+      start: start ? iso(start) : null,
+      notifications: notifications
+    };
+  }
+
+  window.benefitEstimate = estimate;  // the tests call it with every row of tests/benefit_cases.json
+
+  function formatDay(text, lang) {
+    return parse(text).toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", lang === "vi"
+      ? { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }
+      : { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  // The claim form: warn, never block, when the answers suggest a late or ineligible claim.
+
+  function warnOnClaim(warning) {
+    var claim = warning.closest("form"), words = data.words;
+    var lang = warning.closest(".bhtn-form").getAttribute("data-lang");
+    function check() {
+      var end = claim.elements.contract_end_date.value, months = claim.elements.contribution_months.value;
+      var type = claim.querySelector("[name=contract_type]:checked, select[name=contract_type]");
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(end)) { warning.hidden = true; return; }
+      var today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" });
+      var found = estimate({
+        contract_end: end,
+        contract_type: data.claim_contract_types[type && type.value] || "indefinite",
+        total_months: months === "" ? null : parseInt(months, 10),
+        months_in_window: months !== "" && parseInt(months, 10) < 12 ? parseInt(months, 10) : null,
+        filing_date: today
+      });
+      var notes = [];
+      if (found.problems.indexOf("late") >= 0) notes.push(fill(words.claim_warn_late, { deadline: formatDay(found.deadline, lang) }));
+      if (found.problems.indexOf("too_few_months") >= 0) notes.push(words.claim_warn_months);
+      warning.textContent = notes.join(" ");
+      warning.hidden = !notes.length;
+    }
+    claim.addEventListener("input", check);
+    claim.addEventListener("change", check);
+    check();
+  }
+
+  var claimWarning = document.querySelector(".bhtn-claim-warning");
+  if (claimWarning) warnOnClaim(claimWarning);
+
+  // The guidance page's estimator ----------------------------------------------
+
+  var box = document.querySelector(".bhtn-estimator");
+  if (!box) return;
+  var form = box.querySelector("form"), out = box.querySelector(".estimate");
+  var lang = box.getAttribute("data-lang"), words = data.words;
+  var locale = lang === "vi" ? "vi-VN" : "en-GB";
+  box.hidden = false;
+
+  function money(n) { return new Intl.NumberFormat(locale).format(n) + " đ"; }
+  function day(text) { return formatDay(text, lang); }
+  function number(name) { var v = form.elements[name].value.trim(); return v === "" ? null : Math.max(0, parseInt(v, 10) || 0); }
+
+  function line(list, text, className) {
+    var item = document.createElement("li");
+    item.textContent = text;
+    if (className) item.className = className;
+    list.appendChild(item);
+  }
+
+  function explain(found) {
+    var regime = data.regimes.find(function (r) { return r.id === found.regime; });
+    var list = document.createElement("ul");
+    line(list, fill(words["est_regime_" + found.regime], { act: regime.act[lang] }));
+    if (found.eligible === true) line(list, words.est_eligible, "ok");
+    if (found.eligible === null) line(list, words.est_need_window);
+    found.problems.forEach(function (code) { line(list, words["est_problem_" + code], "warn"); });
+    var m = found.monthly;
+    if (m && m.amount !== null) {
+      var cap = fill(words[m.capped ? "est_capped" : "est_under_cap"], {
+        cap: money(m.cap), multiple: m.multiple, figure: money(m.figure_value),
+        figure_name: words["est_figure_" + m.figure], source: m.figure_source
+      });
+      line(list, fill(words.est_amount, { amount: money(m.amount), percent: m.percent, average: money(form.elements.average_salary.value | 0), raw: money(m.raw) }) + " " + cap
+        + (m.figure_verify ? " " + words.est_figure_unconfirmed : ""));
+    } else if (m) {
+      line(list, words.est_no_figure);
+    }
+    if (found.months !== null) line(list, fill(words.est_months, { months: found.months, total: form.elements.total_months.value }));
+    if (found.reserved) line(list, fill(words.est_reserved, { reserved: found.reserved }));
+    line(list, fill(words.est_deadline, { deadline: day(found.deadline) }));
+    if (found.start) line(list, fill(words["est_start_" + found.regime], { start: day(found.start) }));
+    found.notifications.forEach(function (n) {
+      line(list, fill(words.est_notify, { month: n.month, from: day(n.from), by: day(n.by) }));
+    });
+    return list;
+  }
+
+  function update() {
+    out.innerHTML = "";
+    if (!form.elements.contract_end.value) { out.textContent = words.est_need_date; return; }
+    var found = estimate({
+      contract_end: form.elements.contract_end.value,
+      contract_type: form.elements.contract_type.value,
+      reason: form.elements.reason.value,
+      months_in_window: number("months_in_window"),
+      total_months: number("total_months"),
+      average_salary: number("average_salary"),
+      salary_regime: form.elements.salary_regime.value,
+      region: form.elements.region.value,
+      filing_date: form.elements.filing_date.value || null
+    });
+    out.appendChild(explain(found));
+  }
+
+  if (!form.elements.filing_date.value) form.elements.filing_date.value = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" });
+  form.addEventListener("input", update);
+  form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
+  update();
+})();
