@@ -71,7 +71,8 @@ def _rows(procedure: Procedure) -> list[dict]:
 
 SCRIPT_WORDS = ("sending", "offline", "server_down", "retry", "received", "receipt_id", "received_at", "due_date",
                 "no_due_date", "next", "print_receipt", "review_title", "change", "send", "confirm_send", "not_answered",
-                "add_row", "restored", "choose", "choose_province_first", "reload")
+                "add_row", "restored", "choose", "choose_province_first", "reload",
+                "print_answers", "receipt_pdf")
 
 
 def form_page(procedure: Procedure, lang: str) -> str:

@@ -10,7 +10,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from submit_fn import openapi
@@ -124,19 +124,23 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         response.headers["Cache-Control"] = "no-cache"
         return response.make_conditional(request)
 
-    @app.post("/api/procedures/<procedure_id>/submissions")
-    def submit(procedure_id: str):
+    def _checked(procedure_id: str) -> tuple[Procedure, dict, str]:
+        """The version to use, the answers, and the kind of body; invalid answers answered here."""
         _procedure(catalogue, procedure_id)
         kind = body_kind(request)
         procedure = _version_to_accept(catalogue, procedure_id, kind)
         raw = request.get_data(cache=True)
         answers = json_object(raw) if kind == "json" else answers_from_form(procedure, request.form)
-        lang = language()
-        errors = answer_errors(procedure, answers, lang)
+        errors = answer_errors(procedure, answers, language())
+        if errors and kind == "form":
+            abort(_html("errors.html.j2", 422, procedure=procedure, errors=errors, answers=request.form))
         if errors:
-            if kind == "form":
-                return _html("errors.html.j2", 422, procedure=procedure, errors=errors, answers=request.form)
             raise Problem("invalid_answers", {"errors": [e.as_json() for e in errors]}, count=len(errors))
+        return procedure, answers, kind
+
+    @app.post("/api/procedures/<procedure_id>/submissions")
+    def submit(procedure_id: str):
+        procedure, answers, kind = _checked(procedure_id)
         submission = _store(procedure, answers, settings, storage)
         if kind == "form":
             return _html("receipt.html.j2", 201, procedure=procedure, receipt=submission.receipt)
@@ -145,8 +149,18 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         response.headers["Location"] = f"/api/receipts/{submission.id}"
         return response
 
+    @app.post("/api/procedures/<procedure_id>/pdf")
+    def filled_pdf(procedure_id: str):
+        """The worker's own answers on the paper form, to print or bring in person: nothing is stored."""
+        from submit_fn.pdf import render_filled
+
+        procedure, answers, _ = _checked(procedure_id)
+        return _pdf(render_filled(procedure, answers, lang=language()), f"{procedure_id}.pdf")
+
     @app.get("/api/receipts/<receipt_id>")
     def receipt(receipt_id: str):
+        if receipt_id.lower().endswith(".pdf"):
+            return _receipt_pdf(receipt_id[:-4])
         stored = storage.get(_receipt_id(receipt_id))
         if stored is None:
             raise Problem("unknown_receipt", id=receipt_id[:40])
@@ -172,15 +186,21 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         stored = _stored(receipt_id)
         return {"receipt": stored.receipt, "answers": stored.answers, "estimate": stored.estimate}
 
+    def _receipt_pdf(receipt_id: str):
+        """The receipt on paper, with a QR code of its verification URL; no personal data."""
+        from submit_fn.pdf import render_receipt
+
+        stored = _stored(receipt_id)
+        procedure = catalogue.version(stored.procedure, stored.receipt["schema_version"]) or catalogue[stored.procedure]
+        verify_url = f"{request.host_url}api/receipts/{stored.id}?signature={stored.receipt['signature']}"
+        return _pdf(render_receipt(procedure, _public(stored.receipt), verify_url, language()), f"{stored.id}.pdf")
+
     def _office_pdf(receipt_id: str):
         from submit_fn.pdf import render_filled
 
         stored = _stored(receipt_id)
         procedure = catalogue.version(stored.procedure, stored.receipt["schema_version"]) or catalogue[stored.procedure]
-        pdf = render_filled(procedure, stored.answers, stored.receipt, lang="vi")
-        response = Response(pdf, content_type="application/pdf")
-        response.headers["Content-Disposition"] = f'inline; filename="{stored.id}.pdf"'
-        return response
+        return _pdf(render_filled(procedure, stored.answers, stored.receipt, lang="vi"), f"{stored.id}.pdf")
 
     def _stored(receipt_id: str) -> Submission:
         stored = storage.get(_receipt_id(receipt_id))
@@ -200,6 +220,13 @@ def _store(procedure: Procedure, answers: dict, settings: Settings, storage: Sto
         return storage.add(submission, key_hash(key, procedure.id) if key else None)
     except IdempotencyConflict:
         raise Problem("idempotency_conflict") from None
+
+
+def _pdf(body: bytes, filename: str) -> Response:
+    response = Response(body, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # it may hold the worker's answers
+    return response
 
 
 def _html(template: str, status: int, **context) -> Response:
@@ -237,6 +264,8 @@ def _hooks(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.response is not None:  # a page already made, e.g. the HTML list of errors for a form post
+            return error.response
         if isinstance(error, RequestEntityTooLarge):
             return Problem("too_large", limit=settings.max_body_bytes).response(language())
         if isinstance(error, MethodNotAllowed):

@@ -80,11 +80,41 @@ def description(procedure_ids: list[str]) -> dict:
                     },
                 }
             },
+            "/api/procedures/{procedure_id}/pdf": {
+                "post": {
+                    "description": "The answers printed on the paper form, to print or bring in person; nothing is stored",
+                    "parameters": [procedure_id, {"name": "Schema-Version", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 20}}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"type": "object"}},
+                            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "The filled form", "content": {"application/pdf": {"schema": {"type": "string", "contentEncoding": "binary"}}}},
+                        "422": {
+                            "description": "Invalid answers, every error listed",
+                            "content": {
+                                "application/problem+json": {"schema": {"$ref": "#/components/schemas/ValidationProblem"}},
+                                "text/html": {"schema": {"type": "string"}},
+                            },
+                        },
+                        **_form_post_problems(400, 404, 409, 413, 415),
+                    },
+                }
+            },
             "/api/receipts/{receipt_id}": {
                 "get": {
                     "parameters": [receipt_id, {"name": "signature", "in": "query", "required": False, "schema": {"type": "string"}}],
                     "responses": {
-                        "200": _json({"type": "object", "required": ["receipt"], "properties": {"receipt": {"$ref": "#/components/schemas/Receipt"}, "signature_valid": {"type": "boolean"}}}),
+                        "200": {
+                            "description": "The receipt; with a .pdf id, the receipt on paper with a QR code of its verification URL",
+                            "content": {
+                                "application/json": {"schema": {"type": "object", "required": ["receipt"], "properties": {"receipt": {"$ref": "#/components/schemas/Receipt"}, "signature_valid": {"type": "boolean"}}}},
+                                "application/pdf": {"schema": {"type": "string", "contentEncoding": "binary"}},
+                            },
+                        },
                         **_problems(404),
                     },
                 }

@@ -250,3 +250,40 @@ def test_logs_carry_route_and_status_but_no_personal_data(api, caplog):
     logged = caplog.text
     for secret in (example["citizen_id"], example["social_insurance_number"], example["bank_account"]["account_number"], "99\""):
         assert secret not in logged
+
+
+def pdf_text(body: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True, check=True).stdout.decode()
+
+
+def test_a_worker_gets_their_answers_as_a_filled_pdf_and_nothing_is_stored(api):
+    answers = CATALOGUE["chuyen-noi-huong"].examples[0]
+    before = len(call(api, "GET", "/api/office/submissions?procedure=chuyen-noi-huong", headers=OFFICE).json)
+    reply = call(api, "POST", "/api/procedures/chuyen-noi-huong/pdf", answers)
+    assert reply.status == 200 and reply.headers["Content-Type"] == "application/pdf"
+    assert reply.headers["Cache-Control"] == "no-store"
+    assert answers["full_name"] in pdf_text(reply.body)
+    assert len(call(api, "GET", "/api/office/submissions?procedure=chuyen-noi-huong", headers=OFFICE).json) == before
+    wrong = call(api, "POST", "/api/procedures/chuyen-noi-huong/pdf", {**answers, "citizen_id": "12"})
+    assert wrong.status == 422 and wrong.json["errors"][0]["pointer"] == "/citizen_id"
+
+
+def test_a_plain_form_post_gets_the_filled_pdf_or_a_page_of_errors(api):
+    from urllib.parse import urlencode
+
+    form = urlencode({"_lang": "vi", "full_name": "Nguyễn Văn A"}).encode()
+    reply = call(api, "POST", "/api/procedures/tam-dung/pdf", form, content_type="application/x-www-form-urlencoded")
+    assert reply.status == 422 and reply.headers["Content-Type"].startswith("text/html")
+    assert "Cần sửa một số câu trả lời" in reply.text
+
+
+def test_a_receipt_prints_as_a_pdf_without_personal_data(api):
+    answers = CATALOGUE["huong-tro-cap"].examples[0]
+    receipt = submit(api, "huong-tro-cap", answers).json["receipt"]
+    reply = call(api, "GET", f"/api/receipts/{receipt['id']}.pdf")
+    assert reply.status == 200 and reply.headers["Content-Type"] == "application/pdf"
+    text = pdf_text(reply.body)
+    assert receipt["id"] in text
+    assert answers["full_name"] not in text and answers["citizen_id"] not in text

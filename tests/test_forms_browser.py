@@ -142,3 +142,31 @@ def test_without_javascript_the_form_posts_and_gets_an_html_receipt(browser: Bro
     page.click("button[type=submit]")
     expect(page.locator("[data-receipt-id]")).to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_worker_can_print_or_save_the_filled_form_as_a_pdf(browser: Browser, site_url, javascript):
+    context = browser.new_context(viewport=PHONE, base_url=site_url, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto("/bieu-mau/tiep-tuc/")
+    fill(page, CATALOGUE["tiep-tuc"].examples[0], javascript=javascript)
+    with context.expect_event("response", lambda r: r.url.endswith("/api/procedures/tiep-tuc/pdf")) as answer:
+        page.click("button.bhtn-pdf")  # opens in a new tab
+    response = answer.value
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.request.method == "POST" and "citizen_id" not in response.url  # answers in the body, never the URL
+    context.close()
+
+
+def test_after_sending_the_receipt_offers_its_pdf_and_the_filled_form(phone: Page):
+    phone.goto("/bieu-mau/cham-dut/")
+    fill(phone, CATALOGUE["cham-dut"].examples[0])
+    send(phone)
+    receipt = phone.locator("[data-receipt-id]")
+    expect(receipt).to_be_visible(timeout=15_000)
+    link = receipt.get_by_role("link", name="Tải giấy biên nhận (PDF)")
+    reply = phone.request.get(link.get_attribute("href"))
+    assert reply.status == 200 and reply.headers["content-type"] == "application/pdf"
+    with phone.context.expect_event("response", lambda r: r.url.endswith("/api/procedures/cham-dut/pdf")) as answer:
+        receipt.get_by_role("button", name="In hoặc lưu bản khai (PDF)").click()
+    assert answer.value.status == 200

@@ -342,6 +342,19 @@
     print.textContent = words.print_receipt;
     print.addEventListener("click", function () { window.print(); });
     receiptBox.appendChild(print);
+    var receiptPdf = document.createElement("a");
+    receiptPdf.className = "md-button";
+    receiptPdf.href = "/api/receipts/" + receipt.id + ".pdf";
+    receiptPdf.textContent = words.receipt_pdf;
+    receiptBox.appendChild(document.createTextNode(" "));
+    receiptBox.appendChild(receiptPdf);
+    var answersPdf = document.createElement("button");
+    answersPdf.type = "button";
+    answersPdf.className = "md-button";
+    answersPdf.textContent = words.print_answers;
+    answersPdf.addEventListener("click", function () { form.requestSubmit(form.querySelector(".bhtn-pdf")); });
+    receiptBox.appendChild(document.createTextNode(" "));
+    receiptBox.appendChild(answersPdf);
     form.hidden = true;
     summary.hidden = true;
     say("");
@@ -363,6 +376,7 @@
     save();
   });
   form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.hasAttribute("formaction")) return;  // the PDF: the browser posts it to a new tab
     event.preventDefault();
     if (review.hidden) showReview();
     else send();
