@@ -13,6 +13,7 @@ import unicodedata
 from sitegen.pages import environment, estimator_data, strings
 from submit_fn.divisions import provinces, wards_by_province
 from submit_fn.procedures import Field, Procedure
+from submit_fn.validation import field_message
 
 LIST_ROWS = 3  # empty rows offered for a repeatable group; the worker fills what applies
 INPUT_TYPES = {"date": "date", "tel": "tel", "email": "email", "number": "text", "digits": "text", "money": "text", "text": "text"}
@@ -69,6 +70,31 @@ def _rows(procedure: Procedure) -> list[dict]:
     return rows
 
 
+CLIENT_CHECKS = ("type", "pattern", "format", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "const")
+
+
+def client_rules(procedure: Procedure, lang: str) -> list[dict]:
+    """The schema's rules the browser checks before sending, each with the function's own message.
+
+    Rules the form's controls already enforce (choices, ward in province, no extra answers)
+    and the few cross-field ones are left to the function, which stays the final judge.
+    """
+    rules = []
+    for field in procedure.fields:
+        checks = {k: field.schema[k] for k in CLIENT_CHECKS if k in field.schema}
+        if field.kind == "leaf" and field.schema.get("type") == "array":
+            checks["type"] = "array"
+        keywords = ["required", *checks]
+        rules.append({
+            "pointer": field.pointer,
+            "required": field.required,
+            "when": [{"base": c.base, "if": c.when} for c in field.conditions],
+            "checks": checks,
+            "messages": {k: field_message(field, k, field.schema.get(k), lang) for k in keywords},
+        })
+    return rules
+
+
 SCRIPT_WORDS = ("sending", "offline", "server_down", "retry", "received", "receipt_id", "received_at", "due_date",
                 "no_due_date", "next", "print_receipt", "review_title", "change", "send", "confirm_send", "not_answered",
                 "add_row", "restored", "choose", "choose_province_first", "reload",
@@ -91,6 +117,7 @@ def form_page(procedure: Procedure, lang: str) -> str:
         shown_when=shown_when,
         pattern=_pattern,
         estimator=estimator_data(lang) if procedure.guidance.get("estimator") else None,
+        rules=json.dumps(client_rules(procedure, lang), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"),
     )
     return unicodedata.normalize("NFC", page)
 

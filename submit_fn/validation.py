@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jsonschema.exceptions import ValidationError
 
-from submit_fn.procedures import Procedure, Text
+from submit_fn.procedures import Field, Procedure, Text
 
 MESSAGES_FILE = Path(__file__).with_name("messages.json")
 
@@ -63,18 +63,29 @@ def _error_pointers(error: ValidationError) -> list[str]:
 
 
 def _message(procedure: Procedure, error: ValidationError, pointer: str, lang: str) -> str:
-    keyword = str(error.validator)
     field = procedure.field_at(pointer) if pointer else None
-    exact = field is not None and _same_field(field.pointer, pointer)
-    own = field.error_text(keyword) if field and exact else None
+    exact = field if field is not None and _same_field(field.pointer, pointer) else None
+    label = pointer.rsplit("/", 1)[-1] or default_messages()["form"][lang]
+    return field_message(exact, str(error.validator), error.validator_value, lang, label, error.message)
+
+
+def field_message(
+    field: Field | None, keyword: str, limit: object, lang: str, label: str = "", detail: str = ""
+) -> str:
+    """The message for a broken rule: the field's own (x-errors), else the default for the keyword.
+
+    The form pages pre-render their messages with this same function, so the browser and
+    the function word every error alike.
+    """
+    own = field.error_text(keyword) if field else None
     if own:
         return own[lang]
     defaults = default_messages()
-    template = defaults.get(f"{keyword}:{error.validator_value}") or defaults.get(keyword)
-    label = field.label[lang] if field and exact else (pointer.rsplit("/", 1)[-1] or defaults["form"][lang])
+    template = defaults.get(f"{keyword}:{limit}") or defaults.get(keyword)
+    label = field.label[lang] if field else label
     if template is None:
-        return f"{label}: {error.message}"
-    return template[lang].format(label=label, limit=error.validator_value)
+        return f"{label}: {detail}"
+    return template[lang].format(label=label, limit=limit)
 
 
 def _same_field(field_pointer: str, pointer: str) -> bool:

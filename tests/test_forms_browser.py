@@ -76,7 +76,7 @@ def test_the_form_reads_well_on_a_desktop(browser: Browser, site_url):
 
 def test_a_form_sent_empty_lists_every_error_and_links_each_to_its_field(phone: Page):
     phone.goto("/bieu-mau/chuyen-noi-huong/")
-    send(phone)
+    phone.click("button[type=submit]")  # the browser finds the mistakes before any review or send
     summary = phone.locator(".bhtn-summary[role=alert]")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
@@ -90,7 +90,7 @@ def test_a_form_sent_empty_lists_every_error_and_links_each_to_its_field(phone: 
 def test_a_wrong_answer_is_explained_in_english_on_the_english_form(phone: Page):
     phone.goto("/en/bieu-mau/tim-kiem-viec-lam/")
     phone.fill("#f-citizen_id", "12345")
-    send(phone)
+    phone.click("button[type=submit]")
     expect(phone.locator("#f-citizen_id-error")).to_have_text(re.compile("exactly 12 digits"))
 
 
@@ -170,3 +170,67 @@ def test_after_sending_the_receipt_offers_its_pdf_and_the_filled_form(phone: Pag
     with phone.context.expect_event("response", lambda r: r.url.endswith("/api/procedures/cham-dut/pdf")) as answer:
         receipt.get_by_role("button", name="In hoặc lưu bản khai (PDF)").click()
     assert answer.value.status == 200
+
+
+def _mutations(procedure) -> list[dict]:
+    """The first example with one answer removed, or replaced by a value of the wrong shape."""
+    import copy
+
+    out = []
+    for field in procedure.fields:
+        if "*" in field.pointer or field.kind == "list":
+            continue
+        *parents, last = field.pointer.split("/")[1:]
+        for value in (None, "2026-02-30", 7, "x" * 400, -3, ""):
+            instance = copy.deepcopy(procedure.examples[0])
+            target = instance
+            for part in parents:
+                target = target.setdefault(part, {})
+            if value is None:
+                target.pop(last, None)
+            else:
+                target[last] = value
+            out.append(instance)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+def test_the_browser_checks_the_answers_as_the_function_does(page: Page, site_url, procedure_id, lang):
+    from sitegen.forms import CLIENT_CHECKS
+    from submit_fn.validation import answer_errors
+
+    procedure = CATALOGUE[procedure_id]
+    instances = [*procedure.examples, *(i for _, i in procedure.invalid_examples()), *_mutations(procedure)]
+    page.goto(f"{site_url}{'/en' if lang == 'en' else ''}/bieu-mau/{procedure_id}/")
+    page.wait_for_function("typeof window.bhtnValidate === 'function'")
+    found = page.evaluate("list => list.map(answers => window.bhtnValidate(answers))", instances)
+    checked = {"required", *CLIENT_CHECKS}
+    for instance, client in zip(instances, found):
+        server = {(e.pointer, e.keyword, e.message) for e in answer_errors(procedure, instance, lang) if e.keyword in checked}
+        assert {(e["pointer"], e["keyword"], e["message"]) for e in client} == server, instance
+
+
+def test_a_mistake_the_browser_can_see_is_shown_without_asking_the_function(phone: Page):
+    phone.goto("/bieu-mau/huong-tro-cap/")
+    fill(phone, {**CATALOGUE["huong-tro-cap"].examples[0], "citizen_id": "12345"})
+    requests = []
+    phone.on("request", lambda r: requests.append(r.url) if "/api/" in r.url else None)
+    phone.click("button[type=submit]")
+    summary = phone.locator(".bhtn-summary[role=alert]")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("12 chữ số")
+    expect(phone.locator(".bhtn-review")).to_be_hidden()
+    assert requests == []
+
+
+def test_a_mistake_only_the_function_can_see_comes_back_as_field_errors(phone: Page):
+    """A short contract needs the signed contract attached: a rule across questions, judged by the function."""
+    answers = {**CATALOGUE["huong-tro-cap"].examples[0], "contract_type": "tu-1-den-duoi-12-thang"}
+    phone.goto("/bieu-mau/huong-tro-cap/")
+    fill(phone, answers)
+    send(phone)
+    summary = phone.locator(".bhtn-summary[role=alert]")
+    expect(summary).to_be_visible(timeout=15_000)
+    expect(phone.locator("[data-receipt-id]")).to_have_count(0)
+    expect(phone.locator(".q[data-name='attachments'] .error")).to_be_visible()

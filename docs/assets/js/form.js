@@ -147,6 +147,101 @@
     return compact(data);
   }
 
+  /* The schema's rules, checked before sending (the function checks again and has the last word) */
+
+  var rules = JSON.parse(document.getElementById("bhtn-rules").textContent);
+
+  function isObject(value) { return value !== null && typeof value === "object" && !Array.isArray(value); }
+
+  function holds(test, object) {
+    // An `if` of the kind the schemas use: properties with const or enum, and required.
+    if (!isObject(object)) return false;
+    var ok = (test.required || []).every(function (key) { return key in object; });
+    Object.keys(test.properties || {}).forEach(function (key) {
+      var rule = test.properties[key];
+      if (!(key in object)) return;
+      if ("const" in rule && object[key] !== rule.const) ok = false;
+      if (rule.enum && rule.enum.indexOf(object[key]) < 0) ok = false;
+    });
+    return ok;
+  }
+
+  function parentsOf(data, pointer) {
+    // The objects holding the answer at `pointer`, every row for '*', with the answer's own pointer.
+    var parts = pointer.split("/").slice(1), key = parts.pop(), found = [{ value: data, at: "" }];
+    parts.forEach(function (part) {
+      var next = [];
+      found.forEach(function (place) {
+        if (part === "*" && Array.isArray(place.value)) {
+          place.value.forEach(function (item, i) { next.push({ value: item, at: place.at + "/" + i }); });
+        } else if (isObject(place.value) && part in place.value) {
+          next.push({ value: place.value[part], at: place.at + "/" + part });
+        }
+      });
+      found = next;
+    });
+    return found.filter(function (place) { return isObject(place.value); })
+      .map(function (place) { return { parent: place.value, key: key, pointer: place.at + "/" + key }; });
+  }
+
+  function isRealDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+    var day = new Date(text + "T00:00:00Z");
+    return !isNaN(day) && day.toISOString().slice(0, 10) === text;
+  }
+
+  var TYPES = {
+    string: function (v) { return typeof v === "string"; },
+    integer: function (v) { return Number.isInteger(v); },
+    number: function (v) { return typeof v === "number"; },
+    boolean: function (v) { return typeof v === "boolean"; },
+    array: Array.isArray,
+    object: isObject
+  };
+
+  function matches(pattern, value) {
+    try { return new RegExp(pattern, "u").test(value); } catch (e) { return true; }  // the function judges
+  }
+
+  function broken(checks, value) {
+    var found = [];  // every keyword breaks on its own, as the function reports them
+    if (checks.type && TYPES[checks.type] && !TYPES[checks.type](value)) found.push("type");
+    var length = typeof value === "string" ? Array.from(value).length : null;
+    if (length !== null) {
+      if (checks.pattern && !matches(checks.pattern, value)) found.push("pattern");
+      if (checks.format === "date" && !isRealDate(value)) found.push("format");
+      if ("minLength" in checks && length < checks.minLength) found.push("minLength");
+      if ("maxLength" in checks && length > checks.maxLength) found.push("maxLength");
+    }
+    if (typeof value === "number") {
+      if ("minimum" in checks && value < checks.minimum) found.push("minimum");
+      if ("maximum" in checks && value > checks.maximum) found.push("maximum");
+    }
+    if (Array.isArray(value)) {
+      if ("minItems" in checks && value.length < checks.minItems) found.push("minItems");
+      if ("maxItems" in checks && value.length > checks.maxItems) found.push("maxItems");
+    }
+    if ("const" in checks && value !== checks.const) found.push("const");
+    return found;
+  }
+
+  function validate(data) {
+    var errors = [];
+    rules.forEach(function (rule) {
+      parentsOf(data, rule.pointer).forEach(function (place) {
+        var value = place.parent[place.key];
+        var asked = rule.required || rule.when.some(function (c) { return holds(c.if, place.parent); });
+        var keywords = value === undefined ? (asked ? ["required"] : []) : broken(rule.checks, value);
+        keywords.forEach(function (keyword) {
+          errors.push({ pointer: place.pointer, keyword: keyword, message: rule.messages[keyword] });
+        });
+      });
+    });
+    return errors;
+  }
+
+  window.bhtnValidate = validate;  // the tests compare it with the function on every example
+
   /* Errors, the GOV.UK way: a summary that links to each field, and the message beside it */
 
   function clearErrors() {
@@ -378,8 +473,11 @@
   form.addEventListener("submit", function (event) {
     if (event.submitter && event.submitter.hasAttribute("formaction")) return;  // the PDF: the browser posts it to a new tab
     event.preventDefault();
-    if (review.hidden) showReview();
-    else send();
+    if (!review.hidden) return send();
+    var errors = validate(answers());
+    if (errors.length) return showErrors(errors);
+    clearErrors();
+    showReview();
   });
   wardSelects().forEach(function (select) { select.classList.remove("js-only"); });
   applyConditions();
