@@ -234,3 +234,18 @@ def test_a_mistake_only_the_function_can_see_comes_back_as_field_errors(phone: P
     expect(summary).to_be_visible(timeout=15_000)
     expect(phone.locator("[data-receipt-id]")).to_have_count(0)
     expect(phone.locator(".q[data-name='attachments'] .error")).to_be_visible()
+
+
+def test_a_printed_form_page_looks_like_a_paper_form(browser: Browser, site_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "/bieu-mau/huong-tro-cap/")
+    fill(page, CATALOGUE["huong-tro-cap"].examples[0])
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".actions"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    expect(page.locator("#f-full_name")).to_be_visible()
+    expect(page.locator("#f-full_name")).to_have_value(CATALOGUE["huong-tro-cap"].examples[0]["full_name"])
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    pdf = page.pdf(path=str(SCREENS / "huong-tro-cap-printed.pdf"), format="A4")
+    assert pdf.startswith(b"%PDF")
+    page.close()
