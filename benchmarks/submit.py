@@ -36,9 +36,11 @@ end
 """
 
 
-def _serve(target: str, port: int, env: dict) -> subprocess.Popen:
+def _serve(target: str, port: int, env: dict, threads: int) -> subprocess.Popen:
+    """gunicorn, 2 workers; with threads > 1 each worker serves that many requests at once (gthread)."""
+    workers = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else []
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
+        [str(BIN / "gunicorn"), "-w", "2", *workers, "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
@@ -67,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker, the same for both servers (1: sync workers)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
@@ -81,7 +84,7 @@ def main() -> None:
         ("bare endpoint", "benchmarks.bare_app:app", "/"),
     ):
         port = 18000 + len(results)
-        server = _serve(target, port, env)
+        server = _serve(target, port, env, options.threads)
         try:
             _load(f"http://127.0.0.1:{port}{path}", script, 2, options.connections)  # warm up
             results[name] = _load(f"http://127.0.0.1:{port}{path}", script, options.seconds, options.connections)
@@ -89,7 +92,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     shutil.rmtree(work, ignore_errors=True)
-    print(f"wrk -t2 -c{options.connections} -d{options.seconds}s, gunicorn 2 workers, loopback, {os.cpu_count()} cores")
+    kind = f"{options.threads} threads each" if options.threads > 1 else "sync"
+    print(f"wrk -t2 -c{options.connections} -d{options.seconds}s, gunicorn 2 workers ({kind}), loopback, {os.cpu_count()} cores")
     print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for name, r in results.items():
         print(f"{name:28} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['non_2xx']:8d}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -18,6 +18,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+@lru_cache(maxsize=4096)  # the same few dates are asked for all day long
 def working_days_after(start: date, count: int) -> date:
     """The `count`-th working day after `start` (the start day itself is not counted)."""
     day = start
