@@ -23,6 +23,24 @@ def _json(schema: dict) -> dict:
 
 
 def description(procedure_ids: list[str]) -> dict:
+    answers_body = {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+        },
+    }
+    invalid_answers = {
+        "description": "Invalid answers, every error listed",
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/ValidationProblem"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+    schema_version = {
+        "name": "Schema-Version", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 20},
+        "description": "The version the form was loaded with; accepted while in force or in its grace period, else 409",
+    }
     receipt_id = {"name": "receipt_id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}}
     procedure_id = {"name": "procedure_id", "in": "path", "required": True, "schema": {"type": "string", "enum": procedure_ids}}
     office = [{"office": []}]
@@ -51,15 +69,9 @@ def description(procedure_ids: list[str]) -> dict:
                     "parameters": [
                         procedure_id,
                         {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 200}},
-                        {"name": "Schema-Version", "in": "header", "required": False, "description": "The version the form was loaded with; accepted while in force or in its grace period, else 409", "schema": {"type": "string", "maxLength": 20}},
+                        schema_version,
                     ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {"schema": {"type": "object"}},
-                            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
-                        },
-                    },
+                    "requestBody": answers_body,
                     "responses": {
                         "201": {
                             "description": "Stored; the receipt",
@@ -69,13 +81,7 @@ def description(procedure_ids: list[str]) -> dict:
                                 "text/html": {"schema": {"type": "string"}},
                             },
                         },
-                        "422": {
-                            "description": "Invalid answers, every error listed",
-                            "content": {
-                                "application/problem+json": {"schema": {"$ref": "#/components/schemas/ValidationProblem"}},
-                                "text/html": {"schema": {"type": "string"}},
-                            },
-                        },
+                        "422": invalid_answers,
                         **_form_post_problems(400, 404, 409, 413, 415),
                     },
                 }
@@ -83,23 +89,11 @@ def description(procedure_ids: list[str]) -> dict:
             "/api/procedures/{procedure_id}/pdf": {
                 "post": {
                     "description": "The answers printed on the paper form, to print or bring in person; nothing is stored",
-                    "parameters": [procedure_id, {"name": "Schema-Version", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 20}}],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {"schema": {"type": "object"}},
-                            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
-                        },
-                    },
+                    "parameters": [procedure_id, schema_version],
+                    "requestBody": answers_body,
                     "responses": {
                         "200": {"description": "The filled form", "content": {"application/pdf": {"schema": {"type": "string", "contentEncoding": "binary"}}}},
-                        "422": {
-                            "description": "Invalid answers, every error listed",
-                            "content": {
-                                "application/problem+json": {"schema": {"$ref": "#/components/schemas/ValidationProblem"}},
-                                "text/html": {"schema": {"type": "string"}},
-                            },
-                        },
+                        "422": invalid_answers,
                         **_form_post_problems(400, 404, 409, 413, 415),
                     },
                 }

@@ -249,3 +249,53 @@ def test_a_printed_form_page_looks_like_a_paper_form(browser: Browser, site_url)
     pdf = page.pdf(path=str(SCREENS / "huong-tro-cap-printed.pdf"), format="A4")
     assert pdf.startswith(b"%PDF")
     page.close()
+
+
+def _tab_to(page: Page, name: str, limit: int = 300) -> None:
+    """Press Tab until the control named `name` (or, for '', the send button) has the focus."""
+    test = "n => { const e = document.activeElement; return !!e && (n ? e.name === n : e.matches('.actions button:first-child')); }"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(test, name):
+            return
+    raise AssertionError(f"{name or 'the send button'} cannot be reached with Tab")
+
+
+def test_a_whole_form_can_be_filled_and_sent_with_the_keyboard_alone(browser: Browser, site_url):
+    context = browser.new_context(viewport=PHONE, base_url=site_url, locale="en-US")
+    page = context.new_page()
+    page.goto("/bieu-mau/tam-dung/")
+    for name, value in _controls(CATALOGUE["tam-dung"].examples[0]):
+        control = page.locator(f"[name='{name}']").first
+        kind = control.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+        if kind == "radio":
+            _tab_to(page, name)
+            for _ in range(10):
+                if page.evaluate("v => document.activeElement.value === v", value):
+                    break
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("Space")
+        elif kind == "checkbox":
+            _tab_to(page, name)
+            page.keyboard.press("Space")
+        elif kind == "select":
+            _tab_to(page, name)
+            for _ in range(60):
+                if control.input_value() == str(value):
+                    break
+                page.keyboard.press("ArrowDown")
+        elif kind == "date":
+            _tab_to(page, name)
+            year, month, day = str(value).split("-")
+            page.keyboard.type(month + day + year)  # en-US date field: month, day, year
+        else:
+            _tab_to(page, name)
+            page.keyboard.type(str(value))
+        assert control.input_value() == str(value) or kind in ("radio", "checkbox"), name
+    _tab_to(page, "")
+    page.keyboard.press("Enter")  # check your answers
+    expect(page.locator(".bhtn-review")).to_be_visible()
+    _tab_to(page, "")
+    page.keyboard.press("Enter")  # send
+    expect(page.locator("[data-receipt-id]")).to_be_visible(timeout=15_000)
+    context.close()
