@@ -4,7 +4,8 @@
 
 Both are served by gunicorn with 2 workers on loopback and loaded with wrk: (a) the real
 function storing each valid claim in SQLite and returning a signed receipt, (b) an endpoint
-that does nothing. Prints requests/s, p50 and p99 for each, and (a) as a share of (b).
+that does nothing, and, for context, (c) an empty Flask route. Prints requests/s, p50 and p99
+for each, and (a) as a share of (b).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ def main() -> None:
     for name, target, path in (
         ("function (SQLite, receipt)", "submit_fn.main:app", "/api/procedures/huong-tro-cap/submissions"),
         ("bare endpoint", "benchmarks.bare_app:app", "/"),
+        ("empty Flask route (context)", "benchmarks.bare_app:flask_app", "/"),
     ):
         port = 18000 + len(results)
         server = _serve(target, port, env, options.threads)
@@ -97,8 +99,9 @@ def main() -> None:
     print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for name, r in results.items():
         print(f"{name:28} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['non_2xx']:8d}")
-    function, bare = results.values()
+    function, bare, flask = results.values()
     print(f"function / bare throughput: {function['rps'] / bare['rps']:.0%}")
+    print(f"(empty Flask route / bare: {flask['rps'] / bare['rps']:.0%}: what the framework alone costs)")
 
 
 if __name__ == "__main__":
