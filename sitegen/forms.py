@@ -70,27 +70,56 @@ def _rows(procedure: Procedure) -> list[dict]:
     return rows
 
 
-CLIENT_CHECKS = ("type", "pattern", "format", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "const")
+CLIENT_CHECKS = ("type", "pattern", "format", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
+                 "const", "enum", "oneOf", "uniqueItems", "contains")
+# Left to the function: extra answers (the page sends only the questions it shows) and a ward's
+# province (`wardInProvince`: 3,321 codes, while the page offers only the chosen province's wards).
+SERVER_ONLY = ("additionalProperties", "wardInProvince")
+
+
+def _checks(schema: dict) -> dict:
+    """The keywords of one schema the browser checks; a choice list (`oneOf` of consts) becomes its values."""
+    checks = {k: schema[k] for k in CLIENT_CHECKS if k in schema and k != "oneOf"}
+    choices = schema.get("oneOf", [])
+    if choices and all("const" in choice for choice in choices):
+        checks["oneOf"] = [choice["const"] for choice in choices]
+    if "contains" in schema:
+        checks["contains"] = _checks(schema["contains"])
+    return checks
+
+
+def _check_set(field: Field, schema: dict, lang: str, when: dict | None = None) -> dict:
+    """Checks with the function's own message for each keyword (and `when`, the `if` they depend on)."""
+    checks = _checks(schema)
+    keywords = ["required", *checks] if when is None else list(checks)
+    messages = {k: field_message(field, k, schema.get(k), lang) for k in keywords}
+    return {"checks": checks, "messages": messages} | ({"if": when} if when is not None else {})
+
+
+def _conditional_checks(procedure: Procedure) -> dict[str, list[tuple[dict, dict]]]:
+    """Per field pointer, the checks an `if`/`then` adds to it: (the `if`, the field's `then` schema)."""
+    found: dict[str, list[tuple[dict, dict]]] = {}
+    for base, _, rule in procedure.rules:
+        for name, schema in rule.get("then", {}).get("properties", {}).items():
+            found.setdefault(f"{base}/{name}", []).append((rule["if"], schema))
+    return found
 
 
 def client_rules(procedure: Procedure, lang: str) -> list[dict]:
     """The schema's rules the browser checks before sending, each with the function's own message.
 
-    Rules the form's controls already enforce (choices, ward in province, no extra answers)
-    and the few cross-field ones are left to the function, which stays the final judge.
+    Conditional rules come in two kinds: `then.required` (`when`: the question is asked) and
+    `then.properties` (`also`: extra checks on the answer). The function stays the final judge.
     """
+    conditional = _conditional_checks(procedure)
     rules = []
     for field in procedure.fields:
-        checks = {k: field.schema[k] for k in CLIENT_CHECKS if k in field.schema}
-        if field.kind == "leaf" and field.schema.get("type") == "array":
-            checks["type"] = "array"
-        keywords = ["required", *checks]
         rules.append({
             "pointer": field.pointer,
             "required": field.required,
             "when": [{"base": c.base, "if": c.when} for c in field.conditions],
-            "checks": checks,
-            "messages": {k: field_message(field, k, field.schema.get(k), lang) for k in keywords},
+            **_check_set(field, field.schema, lang),
+            "also": [_check_set(field, schema, lang, when) for when, schema in conditional.get(field.pointer, [])],
         })
     return rules
 

@@ -194,10 +194,18 @@ def _mutations(procedure) -> list[dict]:
     return out
 
 
+def _left_to_the_function(procedure, error) -> bool:
+    """sitegen.forms.SERVER_ONLY: an extra answer, or a ward outside its province (an enum the ward's own schema lacks)."""
+    from sitegen.forms import SERVER_ONLY
+
+    field = procedure.field_at(error.pointer)
+    ward_in_province = error.keyword == "enum" and field is not None and "enum" not in field.schema
+    return error.keyword in SERVER_ONLY or ("wardInProvince" in SERVER_ONLY and ward_in_province)
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
 def test_the_browser_checks_the_answers_as_the_function_does(page: Page, site_url, procedure_id, lang):
-    from sitegen.forms import CLIENT_CHECKS
     from submit_fn.validation import answer_errors
 
     procedure = CATALOGUE[procedure_id]
@@ -205,35 +213,44 @@ def test_the_browser_checks_the_answers_as_the_function_does(page: Page, site_ur
     page.goto(f"{site_url}{'/en' if lang == 'en' else ''}/bieu-mau/{procedure_id}/")
     page.wait_for_function("typeof window.bhtnValidate === 'function'")
     found = page.evaluate("list => list.map(answers => window.bhtnValidate(answers))", instances)
-    checked = {"required", *CLIENT_CHECKS}
+    compared = 0
     for instance, client in zip(instances, found):
-        server = {(e.pointer, e.keyword, e.message) for e in answer_errors(procedure, instance, lang) if e.keyword in checked}
-        assert {(e["pointer"], e["keyword"], e["message"]) for e in client} == server, instance
+        server = answer_errors(procedure, instance, lang)
+        expected = {(e.pointer, e.keyword, e.message) for e in server if not _left_to_the_function(procedure, e)}
+        assert {(e["pointer"], e["keyword"], e["message"]) for e in client} == expected, instance
+        compared += len(expected)
+    print(f"{procedure_id} ({lang}): {len(instances)} answer sets, {compared} errors found alike by browser and function")
 
 
 def test_a_mistake_the_browser_can_see_is_shown_without_asking_the_function(phone: Page):
+    """A wrong citizen id, and a short contract without the signed contract (a rule across questions)."""
+    answers = {**CATALOGUE["huong-tro-cap"].examples[0], "citizen_id": "12345", "contract_type": "tu-1-den-duoi-12-thang"}
     phone.goto("/bieu-mau/huong-tro-cap/")
-    fill(phone, {**CATALOGUE["huong-tro-cap"].examples[0], "citizen_id": "12345"})
+    fill(phone, answers)
     requests = []
     phone.on("request", lambda r: requests.append(r.url) if "/api/" in r.url else None)
     phone.click("button[type=submit]")
     summary = phone.locator(".bhtn-summary[role=alert]")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("12 chữ số")
+    expect(summary).to_contain_text("bản hợp đồng đã ký")
+    expect(phone.locator(".q[data-name='attachments'] .error")).to_be_visible()
     expect(phone.locator(".bhtn-review")).to_be_hidden()
     assert requests == []
 
 
 def test_a_mistake_only_the_function_can_see_comes_back_as_field_errors(phone: Page):
-    """A short contract needs the signed contract attached: a rule across questions, judged by the function."""
-    answers = {**CATALOGUE["huong-tro-cap"].examples[0], "contract_type": "tu-1-den-duoi-12-thang"}
+    """A ward from another province (say, a stale list): the function's 422 is shown beside the question."""
     phone.goto("/bieu-mau/huong-tro-cap/")
-    fill(phone, answers)
+    fill(phone, CATALOGUE["huong-tro-cap"].examples[0])
+    ward = phone.locator("#f-permanent_address-ward")
+    ward.evaluate("s => { s.add(new Option('TP Hồ Chí Minh', '26743')); s.value = '26743'; s.dispatchEvent(new Event('change', {bubbles: true})); }")
+    expect(phone.locator("#f-permanent_address-province")).to_have_value("01")
     send(phone)
     summary = phone.locator(".bhtn-summary[role=alert]")
     expect(summary).to_be_visible(timeout=15_000)
     expect(phone.locator("[data-receipt-id]")).to_have_count(0)
-    expect(phone.locator(".q[data-name='attachments'] .error")).to_be_visible()
+    expect(phone.locator(".q[data-name='permanent_address.ward'] .error")).to_contain_text("không thuộc tỉnh")
 
 
 def test_a_printed_form_page_looks_like_a_paper_form(browser: Browser, site_url):

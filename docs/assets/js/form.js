@@ -220,20 +220,36 @@
     if (Array.isArray(value)) {
       if ("minItems" in checks && value.length < checks.minItems) found.push("minItems");
       if ("maxItems" in checks && value.length > checks.maxItems) found.push("maxItems");
+      if (checks.uniqueItems && new Set(value).size !== value.length) found.push("uniqueItems");
+      if (checks.contains && !value.some(function (item) { return !broken(checks.contains, item).length; })) found.push("contains");
     }
     if ("const" in checks && value !== checks.const) found.push("const");
+    if (checks.enum && checks.enum.indexOf(value) < 0) found.push("enum");
+    if (checks.oneOf && checks.oneOf.indexOf(value) < 0) found.push("oneOf");
     return found;
+  }
+
+  function failures(set, value) {
+    return broken(set.checks, value).map(function (keyword) { return { keyword: keyword, message: set.messages[keyword] }; });
+  }
+
+  function answerFailures(rule, parent, value) {
+    // The answer's own checks, then those an `if`/`then` adds when its `if` holds; one per keyword.
+    var asked = rule.required || rule.when.some(function (c) { return holds(c.if, parent); });
+    if (value === undefined) return asked ? [{ keyword: "required", message: rule.messages.required }] : [];
+    var found = failures(rule, value);
+    rule.also.forEach(function (set) {
+      if (holds(set.if, parent)) found = found.concat(failures(set, value));
+    });
+    return found.filter(function (f, i) { return found.findIndex(function (g) { return g.keyword === f.keyword; }) === i; });
   }
 
   function validate(data) {
     var errors = [];
     rules.forEach(function (rule) {
       parentsOf(data, rule.pointer).forEach(function (place) {
-        var value = place.parent[place.key];
-        var asked = rule.required || rule.when.some(function (c) { return holds(c.if, place.parent); });
-        var keywords = value === undefined ? (asked ? ["required"] : []) : broken(rule.checks, value);
-        keywords.forEach(function (keyword) {
-          errors.push({ pointer: place.pointer, keyword: keyword, message: rule.messages[keyword] });
+        answerFailures(rule, place.parent, place.parent[place.key]).forEach(function (f) {
+          errors.push({ pointer: place.pointer, keyword: f.keyword, message: f.message });
         });
       });
     });
