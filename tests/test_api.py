@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
@@ -277,6 +278,30 @@ def test_a_plain_form_post_gets_the_filled_pdf_or_a_page_of_errors(api):
     reply = call(api, "POST", "/api/procedures/tam-dung/pdf", form, content_type="application/x-www-form-urlencoded")
     assert reply.status == 422 and reply.headers["Content-Type"].startswith("text/html")
     assert "Cần sửa một số câu trả lời" in reply.text
+
+
+def plain_form(answers: dict, lang: str) -> bytes:
+    from tests.test_forms_browser import form_pairs
+
+    return urllib.parse.urlencode(form_pairs(answers, lang)).encode()
+
+
+def test_a_plain_form_post_of_complete_answers_gets_the_filled_pdf_in_the_pages_language(api):
+    answers = CATALOGUE["tam-dung"].examples[0]
+    reply = call(api, "POST", "/api/procedures/tam-dung/pdf", plain_form(answers, "en"), content_type="application/x-www-form-urlencoded")
+    assert reply.status == 200 and reply.headers["Content-Type"] == "application/pdf"
+    text = pdf_text(reply.body)
+    assert answers["full_name"] in text and "Full name" in text
+
+
+def test_the_pdf_route_answers_problems_as_the_submissions_route_does(api):
+    unknown = call(api, "POST", "/api/procedures/khong-co/pdf", {})
+    wrong_type = call(api, "POST", "/api/procedures/tam-dung/pdf", b"full_name=A", content_type="text/plain")
+    malformed = call(api, "POST", "/api/procedures/tam-dung/pdf", b"{not json")
+    wrong_method = call(api, "GET", "/api/procedures/tam-dung/pdf")
+    for reply, status in ((unknown, 404), (wrong_type, 415), (malformed, 400), (wrong_method, 405)):
+        assert reply.status == status and reply.headers["Content-Type"].startswith("application/problem+json"), (status, reply.text)
+        assert reply.json["status"] == status and reply.json["title"] and reply.json["detail"]
 
 
 def test_a_receipt_prints_as_a_pdf_without_personal_data(api):

@@ -24,6 +24,14 @@ def _controls(answers: object, prefix: str = "") -> list[tuple[str, object]]:
     return [(prefix[:-1], answers)]
 
 
+def form_pairs(answers: dict, lang: str) -> list[tuple[str, str]]:
+    """The answers as the form page posts them without JavaScript: control names, lists repeated."""
+    pairs = [("_lang", lang)]
+    for name, value in _controls(answers):
+        pairs += [(name, "true" if v is True else str(v)) for v in (value if isinstance(value, list) else [value])]
+    return pairs
+
+
 def fill(page: Page, answers: dict, javascript: bool = True) -> None:
     for name, value in _controls(answers):
         if value is True:
