@@ -262,18 +262,32 @@ def test_a_mistake_only_the_function_can_see_comes_back_as_field_errors(phone: P
 
 
 def test_a_printed_form_page_looks_like_a_paper_form(browser: Browser, site_url):
+    """Printed from the browser: A4 from our @page rule, answers on it, no site chrome or buttons."""
+    import subprocess
+
+    from sitegen.pages import strings
+
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site_url + "/bieu-mau/huong-tro-cap/")
-    fill(page, CATALOGUE["huong-tro-cap"].examples[0])
+    answers = CATALOGUE["huong-tro-cap"].examples[0]
+    fill(page, answers)
     page.emulate_media(media="print")
-    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".actions"):
+    for chrome in (".md-header", ".md-search", ".md-sidebar--primary", ".md-tabs", ".md-footer", ".actions", ".md-top"):
         assert not page.locator(chrome).first.is_visible(), chrome
-    expect(page.locator("#f-full_name")).to_be_visible()
-    expect(page.locator("#f-full_name")).to_have_value(CATALOGUE["huong-tro-cap"].examples[0]["full_name"])
+    expect(page.locator("#f-full_name")).to_have_value(answers["full_name"])
     SCREENS.mkdir(parents=True, exist_ok=True)
-    pdf = page.pdf(path=str(SCREENS / "huong-tro-cap-printed.pdf"), format="A4")
-    assert pdf.startswith(b"%PDF")
+    printed = SCREENS / "huong-tro-cap-printed.pdf"
+    page.pdf(path=str(printed), prefer_css_page_size=True, print_background=True)
     page.close()
+    size = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in size, size
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
+    for answer in (answers["full_name"], answers["citizen_id"], "Thành phố Hà Nội"):
+        assert answer in text, answer
+    words = strings()
+    for chrome in (words["send"]["vi"], words["print_answers"]["vi"], CATALOGUE["chuyen-noi-huong"].title["vi"]):
+        assert chrome not in text, chrome  # buttons, and the navigation's link to another procedure
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(printed), str(SCREENS / "huong-tro-cap-printed")], check=True)
 
 
 def _tab_to(page: Page, name: str, limit: int = 300) -> None:
