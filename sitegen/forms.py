@@ -127,7 +127,7 @@ def client_rules(procedure: Procedure, lang: str) -> list[dict]:
 SCRIPT_WORDS = ("sending", "offline", "server_down", "retry", "received", "receipt_id", "received_at", "due_date",
                 "no_due_date", "next", "print_receipt", "review_title", "change", "send", "confirm_send", "not_answered",
                 "add_row", "restored", "choose", "choose_province_first", "reload",
-                "print_answers", "receipt_pdf")
+                "print_answers", "receipt_pdf", "making_pdf", "pdf_saved")
 
 
 def form_page(procedure: Procedure, lang: str) -> str:

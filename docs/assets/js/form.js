@@ -1,6 +1,7 @@
 /* The fillable form: keeps answers as they are typed, asks conditional questions only when
    they apply, checks answers before sending, sends once (Idempotency-Key), keeps everything
-   when sending fails, and shows the receipt. Without this script the form still posts. */
+   when sending fails, shows the receipt, and saves the filled form as a PDF file.
+   Without this script the form still posts (and the PDF button opens the PDF in a new tab). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -382,6 +383,12 @@
     }
   }
 
+  function jsonHeaders(extra) {
+    var headers = { "Content-Type": "application/json", "Accept-Language": lang, "Schema-Version": form.elements._schema_version.value };
+    Object.keys(extra || {}).forEach(function (name) { headers[name] = extra[name]; });
+    return headers;
+  }
+
   var sending = false;
 
   function send() {
@@ -393,12 +400,7 @@
     var timer = setTimeout(function () { controller.abort(); }, 20000);
     fetch(form.action, {
       method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "Accept-Language": lang,
-        "Idempotency-Key": attemptKey(),
-        "Schema-Version": form.elements._schema_version.value
-      },
+      headers: jsonHeaders({ "Idempotency-Key": attemptKey() }),
       body: JSON.stringify(answers()),
       signal: controller.signal
     }).then(function (response) {
@@ -463,7 +465,7 @@
     answersPdf.type = "button";
     answersPdf.className = "md-button";
     answersPdf.textContent = words.print_answers;
-    answersPdf.addEventListener("click", function () { form.requestSubmit(form.querySelector(".bhtn-pdf")); });
+    answersPdf.addEventListener("click", askPdf);
     receiptBox.appendChild(document.createTextNode(" "));
     receiptBox.appendChild(answersPdf);
     form.hidden = true;
@@ -471,6 +473,36 @@
     say("");
     receiptBox.hidden = false;
     heading.focus();
+  }
+
+  /* The filled form as a PDF file, to print or keep (the function stores nothing) */
+
+  var pdfButton = form.querySelector(".bhtn-pdf");
+
+  function savePdf(blob) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = form.dataset.procedure + ".pdf";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+    say(words.pdf_saved);
+  }
+
+  function askPdf() {
+    var errors = validate(answers());
+    if (errors.length) return showErrors(errors);
+    say(words.making_pdf);
+    fetch(pdfButton.formAction, { method: "POST", headers: jsonHeaders(), body: JSON.stringify(answers()) })
+      .then(function (response) {
+        if (response.ok) return response.blob().then(savePdf);
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (response.status === 422 && body.errors) { say(""); return showErrors(body.errors); }
+          say(body.detail || words.server_down);
+        });
+      })
+      .catch(function () { say(navigator.onLine === false ? words.offline : words.server_down); });
   }
 
   /* Wiring ---------------------------------------------------------------- */
@@ -487,8 +519,8 @@
     save();
   });
   form.addEventListener("submit", function (event) {
-    if (event.submitter && event.submitter.hasAttribute("formaction")) return;  // the PDF: the browser posts it to a new tab
     event.preventDefault();
+    if (event.submitter === pdfButton) return askPdf();
     if (!review.hidden) return send();
     var errors = validate(answers());
     if (errors.length) return showErrors(errors);
