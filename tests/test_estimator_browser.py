@@ -117,3 +117,16 @@ def test_the_claim_form_warns_of_a_late_or_short_claim_but_still_sends_it(browse
     send(page)
     expect(page.locator("[data-receipt-id]")).to_be_visible(timeout=15_000)
     context.close()
+
+
+def test_axe_finds_no_violation_with_an_estimate_and_its_warnings_shown(page: Page, site_url: str):
+    from tests.test_accessibility import violations
+
+    page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
+    page.fill("#est-end", "2025-11-17")
+    page.fill("#est-window", "11")
+    page.fill("#est-total", "59")
+    page.fill("#est-salary", "50000000")
+    expect(page.locator(".bhtn-estimator li.unconfirmed")).to_be_visible()
+    expect(page.locator(".bhtn-estimator li.warn").first).to_be_visible()
+    assert violations(page) == []
