@@ -64,15 +64,15 @@ def guidance_page(procedure: Procedure, lang: str, upcoming: tuple[Procedure, ..
 
 def estimator_data(lang: str) -> str:
     """The benefit rules, the holidays of the years a worker may ask about, and the words, for estimator.js."""
-    from submit_fn.benefit_rules import CLAIM_CONTRACT_TYPES, rules
+    from submit_fn.benefit_rules import rules
     from submit_fn.procedures import as_of_from_environment, today_in_vietnam
     from submit_fn.working_days import holiday_dates
 
-    first_year = int(rules()["figures"]["regional_minimum_wage"][0]["from"][:4])
+    first_year = int(rules()["regimes"][0]["from"][:4])
     last_year = (as_of_from_environment() or today_in_vietnam()).year + 2
     words = {key: text[lang] for key, text in strings().items() if key.startswith(("est_", "claim_warn_"))}
     holidays = holiday_dates(range(first_year, last_year + 1))
-    data = {**rules(), "holidays": holidays, "claim_contract_types": CLAIM_CONTRACT_TYPES, "words": words}
+    data = {**rules(), "holidays": holidays, "words": words}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 

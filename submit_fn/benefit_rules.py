@@ -1,9 +1,9 @@
 """Unemployment-benefit rules as code: eligibility, monthly amount, duration, deadlines.
 
-The rules and figures live in `benefit_rules.json` beside this file, each with its
-article; the site's estimator (docs/assets/js/estimator.js) reads the same file and
-tests/benefit_cases.json keeps the two in step. Nothing here is a decision: the
-employment service centre decides.
+The rules and figures live in `benefit_rules.json` beside this file, each with its act,
+article and the act's effective date; the site's estimator (docs/assets/js/estimator.js)
+reads the same file and tests/benefit_cases.json keeps the two in step. Nothing here is
+a decision: the public employment service proposes and the provincial Department decides.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from submit_fn.working_days import working_days_after
+from submit_fn.working_days import is_working_day, working_days_after
 
 RULES_FILE = Path(__file__).with_name("benefit_rules.json")
 CONTRACT_TYPES = ("indefinite", "fixed_12_plus", "3_to_12", "1_to_3")
@@ -46,11 +46,11 @@ class Inputs:
 
 
 def regime_on(day: date) -> dict:
-    """The law in force on the day the contract ended (DOMAIN.md: transitional rules unconfirmed)."""
+    """The law in force on the day the contract ended (transitional rules unconfirmed: see the data)."""
     for regime in rules()["regimes"]:
-        if regime.get("from", "0000") <= day.isoformat() <= regime.get("until", "9999"):
+        if regime["from"] <= day.isoformat() <= regime.get("until", "9999"):
             return regime
-    raise LookupError(day)
+    raise LookupError(f"no unemployment-benefit rules known for a contract that ended on {day.isoformat()}")
 
 
 def figure_on(name: str, day: date) -> dict | None:
@@ -60,7 +60,7 @@ def figure_on(name: str, day: date) -> dict | None:
 
 
 def add_months(day: date, months: int) -> date:
-    """Calendar months; a day the target month lacks becomes its last day."""
+    """Calendar months; a day the target month lacks becomes its last day (Civil Code art. 148(3))."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -82,16 +82,20 @@ def estimate(given: Inputs) -> dict:
     if given.filing_date and given.filing_date > deadline:
         problems.append("late")
     eligible = None if given.months_in_window is None and not problems else not problems
+    monthly = monthly_amount(value, given)
+    rest_day_end = None if is_working_day(deadline) else working_days_after(deadline, 1)
     return {
         "regime": regime["id"],
         "eligible": eligible,
         "problems": problems,
         "deadline": deadline.isoformat(),
-        "monthly": monthly_amount(regime, value, given),
+        "deadline_if_rest_day_rule": rest_day_end.isoformat() if rest_day_end else None,
+        "monthly": monthly,
         "months": months,
         "reserved": reserved_months(value.get("reserve"), value["duration"], given.total_months, months),
         "start": start.isoformat() if start else None,
         "notifications": notification_dates(value.get("notification_working_days"), start, months),
+        "unconfirmed": unconfirmed(regime, monthly, rest_day_end is not None),
     }
 
 
@@ -106,10 +110,17 @@ def eligibility_problems(value: dict, given: Inputs) -> list[str]:
     return problems
 
 
-def window_months(given: Inputs) -> int:
-    value = regime_on(given.contract_end)
-    short = given.contract_type in value["short_contracts"]["value"]
-    return value["short_window_months" if short else "long_window_months"]["value"]
+def unconfirmed(regime: dict, monthly: dict | None, rest_day: bool) -> list[str]:
+    """What in this estimate rests on something DOMAIN.md marks [verify], in the order shown."""
+    rules_used = [rule for rule in regime.values() if isinstance(rule, dict) and "value" in rule]
+    found = {
+        "transitional": bool(regime.get("transitional", {}).get("verify")),
+        "rules": any(rule.get("verify") for rule in rules_used),
+        "figure": bool(monthly and monthly.get("figure_verify")),
+        "cap_month": bool(monthly and monthly.get("cap") is not None and rules()["cap_month"]["verify"]),
+        "rest_day": rest_day and rules()["periods"]["rest_day"]["verify"],
+    }
+    return [name for name, applies in found.items() if applies]
 
 
 def benefit_months(duration: dict, total_months: int | None) -> int | None:
@@ -121,13 +132,15 @@ def benefit_months(duration: dict, total_months: int | None) -> int | None:
 
 def reserved_months(reserve: dict | None, duration: dict, total_months: int | None, months: int | None) -> int | None:
     """Contribution months kept for a later claim: those above what the benefit months use."""
-    if reserve is None or not months or total_months is None or total_months <= reserve["above"]:
-        return None if reserve is None or total_months is None else 0
+    if reserve is None or total_months is None:
+        return None
+    if not months or total_months <= reserve["above"]:
+        return 0
     used = duration["first_up_to"] + (months - duration["first_months"]) * duration["extra_month_per"]
     return max(0, min(total_months, reserve["up_to"]) - used)
 
 
-def monthly_amount(regime: dict, value: dict, given: Inputs) -> dict | None:
+def monthly_amount(value: dict, given: Inputs) -> dict | None:
     """60 % of the average salary, capped at 5 × the figure of the worker's salary regime."""
     if given.average_salary is None:
         return None
@@ -144,7 +157,7 @@ def monthly_amount(regime: dict, value: dict, given: Inputs) -> dict | None:
         "raw": raw,
         "figure": figure_name,
         "figure_value": figure,
-        "figure_source": entry["source"],
+        "figure_act": entry["act"],
         "figure_verify": bool(entry.get("verify")),
         "multiple": value["cap_multiple"],
         "cap": cap,
@@ -170,25 +183,35 @@ def notification_dates(rule: int | None, start: date | None, months: int | None)
     return dates
 
 
-CLAIM_CONTRACT_TYPES = {
-    "khong-xac-dinh-thoi-han": "indefinite",
-    "xac-dinh-thoi-han": "fixed_12_plus",
-    "tu-1-den-duoi-12-thang": "3_to_12",  # short contract: the 36-month window
-}
-
-
 def claim_estimate(answers: dict, received: date) -> dict | None:
     """What the rules say about a stored claim, for the office (never shown as a decision)."""
+    claim_form = rules()["claim_form"]
     try:
+        months = answers["contribution_months"]
         given = Inputs(
             contract_end=date.fromisoformat(answers["contract_end_date"]),
-            contract_type=CLAIM_CONTRACT_TYPES[answers["contract_type"]],
-            total_months=answers["contribution_months"],
-            # months within the window are at most all months: fewer than 12 in all is too few
-            months_in_window=answers["contribution_months"] if answers["contribution_months"] < 12 else None,
+            contract_type=claim_form["contract_types"][answers["contract_type"]],
+            total_months=months,
+            months_in_window=months if months < claim_form_min_months(answers["contract_end_date"]) else None,
             filing_date=received,
         )
         found = estimate(given)
-    except (KeyError, ValueError, LookupError):
+    except (KeyError, ValueError, TypeError, LookupError):
         return None
-    return {key: found[key] for key in ("regime", "problems", "deadline", "months", "reserved", "start")}
+    kept = ("regime", "eligible", "problems", "deadline", "months", "reserved", "start", "unconfirmed")
+    return {
+        **{key: found[key] for key in kept},
+        "reason_mentions_exclusion": mentions_exclusion(answers.get("termination_reason", "")),
+        "rules_version": rules()["version"],
+    }
+
+
+def claim_form_min_months(contract_end: str) -> int:
+    """Fewer total months than this is surely too few in the window (see claim_form.reading)."""
+    return regime_on(date.fromisoformat(contract_end))["min_contribution_months"]["value"]
+
+
+def mentions_exclusion(reason: str) -> bool:
+    """Whether the free-text reason names a word of an excluded situation: a prompt to check, not a finding."""
+    text = reason.casefold()
+    return any(word in text for word in rules()["claim_form"]["excluded_reason_words"])

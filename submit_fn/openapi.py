@@ -5,6 +5,29 @@ from __future__ import annotations
 PROBLEM = {"$ref": "#/components/responses/Problem"}
 
 
+_DAY = {"type": ["string", "null"], "format": "date"}
+_MONTHS = {"type": ["integer", "null"], "minimum": 0}
+CLAIM_ESTIMATE = {
+    "type": "object",
+    "description": "A claim (huong-tro-cap) only, null otherwise: what submit_fn/benefit_rules.py says, computed on receipt; "
+    "not a decision, and never in the public receipt",
+    "required": ["regime", "eligible", "problems", "deadline", "months", "reserved", "start", "unconfirmed", "reason_mentions_exclusion", "rules_version"],
+    "additionalProperties": False,
+    "properties": {
+        "regime": {"enum": ["2013", "2025"], "description": "The law in force on the day the contract ended"},
+        "eligible": {"type": ["boolean", "null"], "description": "null: the claim form's answers cannot settle it"},
+        "problems": {"type": "array", "items": {"enum": ["not_covered", "excluded_reason", "too_few_months", "late"]}},
+        "deadline": {"type": "string", "format": "date", "description": "3 calendar months after the contract ended"},
+        "months": _MONTHS,
+        "reserved": _MONTHS,
+        "start": _DAY,
+        "unconfirmed": {"type": "array", "items": {"enum": ["transitional", "rules", "figure", "cap_month", "rest_day"]}},
+        "reason_mentions_exclusion": {"type": "boolean", "description": "The free-text reason names an excluded situation: check it"},
+        "rules_version": {"type": "string"},
+    },
+}
+
+
 def _problems(*codes: int) -> dict:
     return {str(code): PROBLEM for code in codes}
 
@@ -132,7 +155,7 @@ def description(procedure_ids: list[str]) -> dict:
                         "200": {
                             "description": "The submission",
                             "content": {
-                                "application/json": {"schema": {"type": "object", "required": ["receipt", "answers"], "properties": {"estimate": {"type": ["object", "null"], "description": "For a claim: what the benefit rules say (deadline, late, benefit months, reserved months, start); not a decision"}}}},
+                                "application/json": {"schema": {"type": "object", "required": ["receipt", "answers", "estimate"], "properties": {"estimate": {"oneOf": [{"$ref": "#/components/schemas/ClaimEstimate"}, {"type": "null"}]}}}},
                                 "application/pdf": {"schema": {"type": "string", "contentEncoding": "binary"}},
                             },
                         },
@@ -146,6 +169,7 @@ def description(procedure_ids: list[str]) -> dict:
             "securitySchemes": {"office": {"type": "http", "scheme": "bearer"}},
             "responses": {"Problem": {"description": "RFC 9457 problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}},
             "schemas": {
+                "ClaimEstimate": CLAIM_ESTIMATE,
                 "ProcedureSummary": {"type": "object", "required": ["id", "title", "version"], "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "version": {"type": "string"}}},
                 "Receipt": {
                     "type": "object",

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from submit_fn.procedures import PROCEDURE_IDS, load_catalogue
 from submit_fn.receipts import parse_receipt_id
@@ -190,8 +191,25 @@ def test_a_claim_is_stored_with_the_benefit_rules_estimate_for_the_office_only(a
     estimate = call(api, "GET", f"/api/office/submissions/{receipt['id']}", headers=OFFICE).json["estimate"]
     assert estimate["regime"] == "2013" and estimate["deadline"] == add_months(date(2025, 1, 2), 3).isoformat()
     assert "late" in estimate["problems"] and estimate["months"] == 4
+    described = call(api, "GET", "/api/openapi.json").json["components"]["schemas"]["ClaimEstimate"]
+    assert list(Draft202012Validator(described, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(estimate)) == []
     other = submit(api, "tam-dung", CATALOGUE["tam-dung"].examples[0]).json["receipt"]
     assert call(api, "GET", f"/api/office/submissions/{other['id']}", headers=OFFICE).json["estimate"] is None
+
+
+def test_the_office_sees_a_short_claim_and_a_reason_to_check_but_the_claim_is_stored(api):
+    from datetime import timedelta
+
+    from submit_fn.procedures import today_in_vietnam
+
+    ended = (today_in_vietnam() - timedelta(days=10)).isoformat()
+    short = {**CATALOGUE["huong-tro-cap"].examples[0], "contract_end_date": ended, "contribution_months": 11,
+             "termination_reason": "Tôi nghỉ việc khi đã đủ điều kiện hưởng lương hưu"}
+    reply = submit(api, "huong-tro-cap", short)
+    assert reply.status == 201
+    estimate = call(api, "GET", f"/api/office/submissions/{reply.json['receipt']['id']}", headers=OFFICE).json["estimate"]
+    assert estimate["problems"] == ["too_few_months"] and estimate["eligible"] is False
+    assert estimate["reason_mentions_exclusion"] is True and estimate["months"] == 0
 
 
 def test_the_same_idempotency_key_and_body_returns_the_same_receipt(api):

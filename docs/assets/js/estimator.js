@@ -32,7 +32,7 @@
 
   function regimeOn(day) {
     var text = iso(day);
-    return data.regimes.find(function (r) { return (r.from || "0000") <= text && text <= (r.until || "9999"); });
+    return data.regimes.find(function (r) { return r.from <= text && text <= (r.until || "9999"); });
   }
 
   function figureOn(name, day) {
@@ -56,7 +56,7 @@
     return Math.min(duration.max_months, duration.first_months + extra);
   }
 
-  function reservedMonths(reserve, duration, total, months) {
+  function reservedMonths(reserve, duration, total, months) {  // reserve is undefined where the law has no rule here
     if (!reserve || total === null) return null;
     if (!months || total <= reserve.above) return 0;
     var used = duration.first_up_to + (months - duration.first_months) * duration.extra_month_per;
@@ -73,9 +73,23 @@
     var figure = typeof entry.value === "object" ? entry.value[given.region] : entry.value;
     var cap = value.cap_multiple * figure;
     return {
-      percent: percent, raw: raw, figure: figureName, figure_value: figure, figure_source: entry.source,
+      percent: percent, raw: raw, figure: figureName, figure_value: figure, figure_act: entry.act,
       figure_verify: !!entry.verify, multiple: value.cap_multiple, cap: cap, amount: Math.min(raw, cap), capped: raw > cap
     };
+  }
+
+  // What in an estimate rests on something DOMAIN.md marks [verify], in the order shown (as benefit_rules.unconfirmed).
+  function unconfirmed(regime, monthly, restDay) {
+    var rulesUsed = Object.keys(regime).map(function (key) { return regime[key]; })
+      .filter(function (rule) { return rule && typeof rule === "object" && "value" in rule; });
+    var found = {
+      transitional: !!(regime.transitional && regime.transitional.verify),
+      rules: rulesUsed.some(function (rule) { return rule.verify; }),
+      figure: !!(monthly && monthly.figure_verify),
+      cap_month: !!(monthly && monthly.cap !== null && data.cap_month.verify),
+      rest_day: restDay && !!data.periods.rest_day.verify
+    };
+    return Object.keys(found).filter(function (name) { return found[name]; });
   }
 
   function estimate(input) {
@@ -84,13 +98,16 @@
       salary_regime: "employer", region: "I", reason: "other", filing_date: null
     }, input);
     var end = parse(given.contract_end);
-    var regime = regimeOn(end), value = values(regime);
+    var regime = regimeOn(end);
+    if (!regime) return null;  // before any rules we know: no guess
+    var value = values(regime);
     var months = benefitMonths(value.duration, given.total_months);
     var problems = [];
     if (value.covered_contracts.indexOf(given.contract_type) < 0) problems.push("not_covered");
     if (value.excluded_reasons.indexOf(given.reason) >= 0) problems.push("excluded_reason");
     if (given.months_in_window !== null && given.months_in_window < value.min_contribution_months) problems.push("too_few_months");
     var deadline = addMonths(end, value.filing_months);
+    var restDayEnd = isWorkingDay(deadline) ? null : workingDaysAfter(deadline, 1);
     var filing = given.filing_date ? parse(given.filing_date) : null;
     var start = null;
     if (filing) {
@@ -104,16 +121,19 @@
         notifications.push({ month: month, from: iso(first), by: iso(workingDaysAfter(plusDays(first, -1), value.notification_working_days)) });
       }
     }
+    var monthly = monthlyAmount(value, given, end);
     return {
       regime: regime.id,
       eligible: given.months_in_window === null && !problems.length ? null : !problems.length,
       problems: problems,
       deadline: iso(deadline),
-      monthly: monthlyAmount(value, given, end),
+      deadline_if_rest_day_rule: restDayEnd ? iso(restDayEnd) : null,
+      monthly: monthly,
       months: months,
       reserved: reservedMonths(value.reserve, value.duration, given.total_months, months),
       start: start ? iso(start) : null,
-      notifications: notifications
+      notifications: notifications,
+      unconfirmed: unconfirmed(regime, monthly, restDayEnd !== null)
     };
   }
 
@@ -125,6 +145,8 @@
       : { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   }
 
+  function today() { return new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" }); }
+
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
@@ -135,20 +157,22 @@
     var claim = warning.closest("form"), words = data.words;
     var lang = warning.closest(".bhtn-form").getAttribute("data-lang");
     function check() {
-      var end = claim.elements.contract_end_date.value, months = claim.elements.contribution_months.value;
+      var end = claim.elements.contract_end_date.value, months = parseInt(claim.elements.contribution_months.value, 10);
       var type = claim.querySelector("[name=contract_type]:checked, select[name=contract_type]");
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(end)) { warning.hidden = true; return; }
-      var today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" });
-      var found = estimate({
+      var reason = claim.elements.termination_reason ? claim.elements.termination_reason.value.toLowerCase() : "";
+      var found = /^\d{4}-\d{2}-\d{2}$/.test(end) ? estimate({
         contract_end: end,
-        contract_type: data.claim_contract_types[type && type.value] || "indefinite",
-        total_months: months === "" ? null : parseInt(months, 10),
-        months_in_window: months !== "" && parseInt(months, 10) < 12 ? parseInt(months, 10) : null,
-        filing_date: today
-      });
+        contract_type: data.claim_form.contract_types[type && type.value] || "indefinite",
+        total_months: isNaN(months) ? null : months,
+        // the form asks for all months, not those in the window: fewer than the minimum in all is surely too few
+        months_in_window: isNaN(months) ? null : months,
+        filing_date: today()
+      }) : null;
+      var problems = found ? found.problems : [];
       var notes = [];
-      if (found.problems.indexOf("late") >= 0) notes.push(fill(words.claim_warn_late, { deadline: formatDay(found.deadline, lang) }));
-      if (found.problems.indexOf("too_few_months") >= 0) notes.push(words.claim_warn_months);
+      if (problems.indexOf("late") >= 0) notes.push(fill(words.claim_warn_late, { deadline: formatDay(found.deadline, lang) }));
+      if (problems.indexOf("too_few_months") >= 0) notes.push(words.claim_warn_months);
+      if (data.claim_form.excluded_reason_words.some(function (word) { return reason.indexOf(word) >= 0; })) notes.push(words.claim_warn_reason);
       warning.textContent = notes.join(" ");
       warning.hidden = !notes.length;
     }
@@ -183,7 +207,7 @@
   function explain(found) {
     var regime = data.regimes.find(function (r) { return r.id === found.regime; });
     var list = document.createElement("ul");
-    line(list, fill(words["est_regime_" + found.regime], { act: regime.act[lang] }));
+    line(list, fill(words["est_regime_" + found.regime], { act: data.acts[regime.act].title[lang] }));
     if (found.eligible === true) line(list, words.est_eligible, "ok");
     if (found.eligible === null) line(list, words.est_need_window);
     found.problems.forEach(function (code) { line(list, words["est_problem_" + code], "warn"); });
@@ -191,26 +215,33 @@
     if (m && m.amount !== null) {
       var cap = fill(words[m.capped ? "est_capped" : "est_under_cap"], {
         cap: money(m.cap), multiple: m.multiple, figure: money(m.figure_value),
-        figure_name: words["est_figure_" + m.figure], source: m.figure_source
+        figure_name: words["est_figure_" + m.figure], source: data.acts[m.figure_act].title[lang]
       });
-      line(list, fill(words.est_amount, { amount: money(m.amount), percent: m.percent, average: money(form.elements.average_salary.value | 0), raw: money(m.raw) }) + " " + cap
-        + (m.figure_verify ? " " + words.est_figure_unconfirmed : ""));
+      line(list, fill(words.est_amount, { amount: money(m.amount), percent: m.percent, average: money(form.elements.average_salary.value | 0), raw: money(m.raw) }) + " " + cap);
     } else if (m) {
       line(list, words.est_no_figure);
     }
     if (found.months !== null) line(list, fill(words.est_months, { months: found.months, total: form.elements.total_months.value }));
     if (found.reserved) line(list, fill(words.est_reserved, { reserved: found.reserved }));
     line(list, fill(words.est_deadline, { deadline: day(found.deadline) }));
+    if (found.deadline_if_rest_day_rule) line(list, fill(words.est_rest_day, { next: day(found.deadline_if_rest_day_rule) }));
     if (found.start) line(list, fill(words["est_start_" + found.regime], { start: day(found.start) }));
+    if (regime.notification_working_days) line(list, words.est_first_notify);
     found.notifications.forEach(function (n) {
       line(list, fill(words.est_notify, { month: n.month, from: day(n.from), by: day(n.by) }));
     });
+    if (found.unconfirmed.length) {
+      line(list, words.est_unconfirmed, "unconfirmed");
+      var items = document.createElement("ul");
+      found.unconfirmed.forEach(function (name) { line(items, words["est_unconfirmed_" + name]); });
+      list.lastChild.appendChild(items);
+    }
     return list;
   }
 
   function update() {
     out.innerHTML = "";
-    if (!form.elements.contract_end.value) { out.textContent = words.est_need_date; return; }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(form.elements.contract_end.value)) { out.textContent = words.est_need_date; return; }
     var found = estimate({
       contract_end: form.elements.contract_end.value,
       contract_type: form.elements.contract_type.value,
@@ -222,10 +253,11 @@
       region: form.elements.region.value,
       filing_date: form.elements.filing_date.value || null
     });
+    if (!found) { out.textContent = fill(words.est_no_rules, { from: day(data.regimes[0].from) }); return; }
     out.appendChild(explain(found));
   }
 
-  if (!form.elements.filing_date.value) form.elements.filing_date.value = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" });
+  if (!form.elements.filing_date.value) form.elements.filing_date.value = today();
   form.addEventListener("input", update);
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   update();
