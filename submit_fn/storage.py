@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,29 +145,30 @@ class Storage:
                 cursor.execute(self._sql(statement), parameters)
             return cursor.fetchall() if fetch else []
 
-    def _insert_rows(self, rows: Sequence[tuple]) -> list[bool]:
-        """Insert rows in one transaction; for each, whether it was stored (False: its key was taken)."""
-        with self._transaction() as cursor:
-            stored = []
-            for row in rows:
-                cursor.execute(self._sql(INSERT_SUBMISSION), row)
-                stored.append(cursor.rowcount == 1)
-            return stored
-
-    def _insert_group(self, rows: Sequence[tuple]) -> list[bool | BaseException]:
-        """One transaction for the group; if it fails, one each, so that a bad row fails alone."""
+    def _insert_group(self, take: Callable[[], Sequence[tuple]]) -> list[bool | BaseException]:
+        """One transaction for the rows waiting once it holds the write lock (see GroupCommit);
+        if it fails, one transaction each, so that a bad row fails alone."""
+        rows: Sequence[tuple] = ()
         try:
-            return list(self._insert_rows(rows))
+            with self._transaction() as cursor:
+                rows = take()
+                return [self._insert(cursor, row) for row in rows]
         except Exception:
-            if len(rows) == 1:
+            if len(rows) <= 1:
                 raise
         outcomes: list[bool | BaseException] = []
         for row in rows:
             try:
-                outcomes.extend(self._insert_rows([row]))
+                with self._transaction() as cursor:
+                    outcomes.append(self._insert(cursor, row))
             except Exception as error:  # noqa: BLE001 - raised in the request that sent this row
                 outcomes.append(error)
         return outcomes
+
+    def _insert(self, cursor, row: tuple) -> bool:
+        """Insert one submission; False when its idempotency key is already taken."""
+        cursor.execute(self._sql(INSERT_SUBMISSION), row)
+        return cursor.rowcount == 1
 
     # migrations --------------------------------------------------------
 

@@ -40,9 +40,11 @@ def together(count: int, action: Callable[[int], object]) -> list[object]:
 
 
 def slow_commit(groups: list[list[int]], fail: Callable[[int], bool] = lambda write: False):
-    """A commit that takes as long as a slow fsync, and fails the writes `fail` picks."""
+    """A commit that waits for a lock, then takes as long as a slow fsync; fails the writes `fail` picks."""
 
-    def commit(writes):
+    def commit(take):
+        time.sleep(0.01)
+        writes = take()
         groups.append(list(writes))
         time.sleep(0.02)
         return [ValueError(f"write {w} refused") if fail(w) else w * 10 for w in writes]
@@ -71,16 +73,36 @@ def test_a_commit_that_fails_reaches_every_request_in_it_and_the_next_commit_sti
     failing = threading.Event()
     failing.set()
 
-    def commit(writes):
+    def commit(take):
+        writes = take()
         if failing.is_set():
             failing.clear()
             raise OSError("disk full")
-        return [w for w in writes]
+        return list(writes)
 
     writer = GroupCommit(commit)
     with pytest.raises(OSError, match="disk full"):
         writer.write(1)
     assert writer.write(2) == 2
+
+
+def test_a_commit_that_cannot_start_fails_only_the_request_that_led_it():
+    groups: list[list[int]] = []
+    locked = threading.Event()
+    locked.set()
+
+    def commit(take):
+        if locked.is_set():  # e.g. the write lock not obtained in time
+            locked.clear()
+            time.sleep(0.02)
+            raise TimeoutError("database is locked")
+        return slow_commit(groups)(take)
+
+    writer = GroupCommit(commit)
+    results = together(8, writer.write)
+    assert sum(isinstance(r, TimeoutError) for r in results) == 1
+    assert all(r == i * 10 for i, r in enumerate(results) if not isinstance(r, TimeoutError))
+    assert len(groups) <= 3
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
