@@ -1,11 +1,14 @@
 """Throughput of the submit function against a bare endpoint, side by side in one run.
 
-    python -m benchmarks.submit [--seconds 10] [--connections 16]
+    python -m benchmarks.submit [--seconds 5] [--rounds 3] [--connections 16] [--workers 2] [--threads 8]
 
-Both are served by gunicorn with 2 workers on loopback and loaded with wrk: (a) the real
-function storing each valid claim in SQLite and returning a signed receipt, (b) an endpoint
-that does nothing, and, for context, (c) an empty Flask route. Prints requests/s, p50 and p99
-for each, and (a) as a share of (b).
+All three are served by gunicorn on loopback, configured identically, and loaded with wrk:
+(a) the real function storing each valid claim in SQLite and returning a signed receipt,
+(b) an endpoint that does nothing, and, for context, (c) an empty Flask route. The loads
+take turns, a, b, c, a, b, c…, so that whatever else the shared machine is doing weighs on
+all of them alike. Prints the median requests/s, p50 and p99 of the rounds for each, and the
+median over the rounds of (a) as a share of (b). Threaded workers by default: concurrent
+submissions in one worker share a commit (group_commit.py); --threads 1 gives sync workers.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,11 +41,11 @@ end
 """
 
 
-def _serve(target: str, port: int, env: dict, threads: int) -> subprocess.Popen:
-    """gunicorn, 2 workers; with threads > 1 each worker serves that many requests at once (gthread)."""
-    workers = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else []
+def _serve(target: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn; with threads > 1 each worker serves that many requests at once (gthread)."""
+    kind = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else []
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", *workers, "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
+        [str(BIN / "gunicorn"), "-w", str(workers), *kind, "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
@@ -68,9 +72,11 @@ def _load(url: str, script: Path, seconds: int, connections: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="length of one load")
+    parser.add_argument("--rounds", type=int, default=3, help="loads of each server, taking turns")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker, the same for both servers (1: sync workers)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, the same for every server")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker, the same for every server (1: sync workers)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
@@ -79,29 +85,39 @@ def main() -> None:
     script = work / "post.lua"
     script.write_text(LUA.format(body=json.dumps(example, ensure_ascii=False)))
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}", "RECEIPT_KEY": "k" * 40, "VAR_DIR": str(work), "PYTHONPATH": str(ROOT)}
-    results = {}
-    for name, target, path in (
-        ("function (SQLite, receipt)", "submit_fn.main:app", "/api/procedures/huong-tro-cap/submissions"),
-        ("bare endpoint", "benchmarks.bare_app:app", "/"),
-        ("empty Flask route (context)", "benchmarks.bare_app:flask_app", "/"),
-    ):
-        port = 18000 + len(results)
-        server = _serve(target, port, env, options.threads)
-        try:
-            _load(f"http://127.0.0.1:{port}{path}", script, 2, options.connections)  # warm up
-            results[name] = _load(f"http://127.0.0.1:{port}{path}", script, options.seconds, options.connections)
-        finally:
+    targets = {
+        "function (SQLite, receipt)": ("submit_fn.main:app", "/api/procedures/huong-tro-cap/submissions"),
+        "bare endpoint": ("benchmarks.bare_app:app", "/"),
+        "empty Flask route (context)": ("benchmarks.bare_app:flask_app", "/"),
+    }
+    urls, servers = {}, []
+    try:
+        for port, (name, (target, path)) in enumerate(targets.items(), start=18000):
+            servers.append(_serve(target, port, env, options.workers, options.threads))
+            urls[name] = f"http://127.0.0.1:{port}{path}"
+            _load(urls[name], script, 2, options.connections)  # warm up
+        rounds: dict[str, list[dict]] = {name: [] for name in targets}
+        for _ in range(options.rounds):
+            for name, url in urls.items():
+                rounds[name].append(_load(url, script, options.seconds, options.connections))
+    finally:
+        for server in servers:
             server.terminate()
             server.wait(timeout=10)
-    shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     kind = f"{options.threads} threads each" if options.threads > 1 else "sync"
-    print(f"wrk -t2 -c{options.connections} -d{options.seconds}s, gunicorn 2 workers ({kind}), loopback, {os.cpu_count()} cores")
+    print(f"wrk -t2 -c{options.connections} -d{options.seconds}s, {options.rounds} rounds taking turns, "
+          f"gunicorn {options.workers} workers ({kind}), loopback, {os.cpu_count()} cores; medians of the rounds")
     print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for name, r in results.items():
-        print(f"{name:28} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['non_2xx']:8d}")
-    function, bare, flask = results.values()
-    print(f"function / bare throughput: {function['rps'] / bare['rps']:.0%}")
-    print(f"(empty Flask route / bare: {flask['rps'] / bare['rps']:.0%}: what the framework alone costs)")
+    for name, runs in rounds.items():
+        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99")}
+        non_2xx = sum(run["non_2xx"] for run in runs)
+        print(f"{name:28} {median['rps']:9.0f} {median['p50']:8.2f} {median['p99']:8.2f} {non_2xx:8d}")
+    function, bare, flask = rounds.values()
+    share = [f["rps"] / b["rps"] for f, b in zip(function, bare)]
+    context = [e["rps"] / b["rps"] for e, b in zip(flask, bare)]
+    print(f"function / bare throughput: {statistics.median(share):.0%} (rounds: {', '.join(f'{s:.0%}' for s in share)})")
+    print(f"(empty Flask route / bare: {statistics.median(context):.0%}: what the framework alone costs)")
 
 
 if __name__ == "__main__":

@@ -40,8 +40,16 @@ def json_object(raw: bytes) -> dict:
         raise Problem("too_deep", limit=MAX_DEPTH) from None
     if not isinstance(value, dict):
         raise Problem("not_object")
-    _check_shape(value)
+    if _may_be_too_deep_or_hide_nul(text):
+        _check_shape(value)
     return value
+
+
+def _may_be_too_deep_or_hide_nul(text: str) -> bool:
+    """False when the text alone rules out both, as it does for any real claim, sparing the walk:
+    nesting is at most its number of opening brackets, and a NUL that is not a raw byte (refused
+    before) can only come from the escape \\u0000."""
+    return text.count("{") + text.count("[") >= MAX_DEPTH or "\\u0000" in text
 
 
 def _check_shape(value: dict) -> None:

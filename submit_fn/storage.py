@@ -1,7 +1,9 @@
 """Where submissions are kept: a SQLite file by default, PostgreSQL when DATABASE_URL says so.
 
-A submission is committed before its receipt leaves the function. The same SQL serves
-both databases; only the placeholder style and the connection differ.
+A submission is committed before its receipt leaves the function. Submissions arriving
+together are committed together (group_commit.py): one transaction and one fsync for all of
+them, the cost that dominates a submission. The same SQL serves both databases; only the
+placeholder style and the connection differ.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from submit_fn.group_commit import GroupCommit
 
 LOCK_WAIT_SECONDS = 30
 # FULL: a committed receipt survives a power cut. NORMAL (WAL) survives a killed process only,
@@ -42,9 +48,11 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+# A key already used inserts nothing (rowcount 0) instead of failing the transaction it shares.
 INSERT_SUBMISSION = (
     "INSERT INTO submissions (id, procedure, schema_version, received_at, due_date, answers, receipt, "
-    "idempotency_key, body_hash, estimate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "idempotency_key, body_hash, estimate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (idempotency_key) DO NOTHING"
 )
 
 
@@ -75,6 +83,7 @@ class Storage:
         self.url = database_url
         self.postgres = database_url.startswith(("postgresql://", "postgres://"))
         self._local = threading.local()
+        self._inserts: GroupCommit[tuple, bool] = GroupCommit(self._insert_group)
         self._migrate()
 
     # connections -------------------------------------------------------
@@ -116,23 +125,50 @@ class Storage:
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s") if self.postgres else statement
 
-    def _run(self, statements: list[tuple[str, tuple]], fetch: bool = False) -> list:
-        """Run statements in one transaction; rows of the last one if `fetch`."""
+    @contextmanager
+    def _transaction(self) -> Iterator:
+        """A cursor inside one transaction, committed when the block ends, rolled back if it raises."""
         connection = self._connection
-        rows: list = []
         try:
             if not self.postgres:
                 self._begin(connection)
-            cursor = connection.cursor()
-            for statement, parameters in statements:
-                cursor.execute(self._sql(statement), parameters)
-            if fetch:
-                rows = cursor.fetchall()
+            yield connection.cursor()
             connection.commit() if self.postgres else connection.execute("COMMIT")
         except BaseException:
             connection.rollback() if self.postgres else _rollback(connection)
             raise
-        return rows
+
+    def _run(self, statements: list[tuple[str, tuple]], fetch: bool = False) -> list:
+        """Run statements in one transaction; rows of the last one if `fetch`."""
+        with self._transaction() as cursor:
+            for statement, parameters in statements:
+                cursor.execute(self._sql(statement), parameters)
+            return cursor.fetchall() if fetch else []
+
+    def _insert_group(self, take: Callable[[], Sequence[tuple]]) -> list[bool | BaseException]:
+        """One transaction for the rows waiting once it holds the write lock (see GroupCommit);
+        if it fails, one transaction each, so that a bad row fails alone."""
+        rows: Sequence[tuple] = ()
+        try:
+            with self._transaction() as cursor:
+                rows = take()
+                return [self._insert(cursor, row) for row in rows]
+        except Exception:
+            if len(rows) <= 1:
+                raise
+        outcomes: list[bool | BaseException] = []
+        for row in rows:
+            try:
+                with self._transaction() as cursor:
+                    outcomes.append(self._insert(cursor, row))
+            except Exception as error:  # noqa: BLE001 - raised in the request that sent this row
+                outcomes.append(error)
+        return outcomes
+
+    def _insert(self, cursor, row: tuple) -> bool:
+        """Insert one submission; False when its idempotency key is already taken."""
+        cursor.execute(self._sql(INSERT_SUBMISSION), row)
+        return cursor.rowcount == 1
 
     # migrations --------------------------------------------------------
 
@@ -155,21 +191,14 @@ class Storage:
     def add(self, submission: Submission, idempotency_key: str | None) -> Submission:
         """Store a submission; with a key already used, return the stored one instead (or raise)."""
         receipt = submission.receipt
-        insert = (
-            INSERT_SUBMISSION,
-            (
-                receipt["id"], receipt["procedure"], receipt["schema_version"], receipt["received_at"],
-                receipt["due_date"], json.dumps(submission.answers, ensure_ascii=False),
-                json.dumps(receipt, ensure_ascii=False), idempotency_key, submission.body_hash,
-                json.dumps(submission.estimate) if submission.estimate is not None else None,
-            ),
+        row = (
+            receipt["id"], receipt["procedure"], receipt["schema_version"], receipt["received_at"],
+            receipt["due_date"], json.dumps(submission.answers, ensure_ascii=False),
+            json.dumps(receipt, ensure_ascii=False), idempotency_key, submission.body_hash,
+            json.dumps(submission.estimate) if submission.estimate is not None else None,
         )
-        try:
-            self._run([insert])
+        if self._inserts.write(row):
             return submission
-        except Exception as error:
-            if idempotency_key is None or not _is_unique_violation(error):
-                raise
         stored = self._find("idempotency_key", idempotency_key)
         if stored is None or stored.body_hash != submission.body_hash:
             raise IdempotencyConflict()
@@ -205,9 +234,3 @@ def _submission(row) -> Submission:
 def _rollback(connection: sqlite3.Connection) -> None:
     if connection.in_transaction:
         connection.execute("ROLLBACK")
-
-
-def _is_unique_violation(error: Exception) -> bool:
-    if isinstance(error, sqlite3.IntegrityError):
-        return True
-    return type(error).__name__ == "UniqueViolation"

@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from submit_fn.procedures import load_catalogue
 from tests.conftest import ROOT
 from tests.servers import RECEIPT_KEY, call_json, free_port, function_server, wait_for
@@ -38,11 +40,13 @@ def test_generated_requests_from_the_openapi_description_never_get_a_500(tmp_pat
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
-def test_no_receipt_returned_before_a_sigkill_is_lost(tmp_path):
-    """Every receipt the worker was given before the process died is in the database afterwards."""
+@pytest.mark.parametrize("worker_class", [[], ["-k", "gthread", "--threads", "8"]], ids=["sync", "gthread-group-commit"])
+def test_no_receipt_returned_before_a_sigkill_is_lost(tmp_path, worker_class):
+    """Every receipt the worker was given before the process died is in the database afterwards,
+    also when threaded workers commit concurrent submissions together."""
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "submit_fn.main:app"],
+        [str(BIN / "gunicorn"), "-w", "2", *worker_class, "-b", f"127.0.0.1:{port}", "submit_fn.main:app"],
         cwd=ROOT, env=_environment(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
@@ -61,7 +65,7 @@ def test_no_receipt_returned_before_a_sigkill_is_lost(tmp_path):
                 if status == 201:
                     issued.append(body["receipt"]["id"])
 
-        senders = [threading.Thread(target=stream) for _ in range(4)]
+        senders = [threading.Thread(target=stream) for _ in range(8)]
         for sender in senders:
             sender.start()
         deadline = time.monotonic() + 20
