@@ -5,26 +5,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask, Response, abort, g, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from submit_fn import openapi
-from submit_fn.benefit_rules import claim_estimate
+from submit_fn.fast_submit import FastSubmit
 from submit_fn.form_post import answers_from_form
+from submit_fn.intake import cors_headers, log_fault, log_request, public, receipt_json, store
 from submit_fn.problems import Problem
-from submit_fn.procedures import VIETNAM, Catalogue, Procedure, VersionNotAccepted, load_catalogue
-from submit_fn.receipts import ReceiptIdError, make_receipt, parse_receipt_id, signature_matches
-from submit_fn.requests import body_hash, body_kind, json_object, key_hash
+from submit_fn.procedures import Catalogue, Procedure, VersionNotAccepted, load_catalogue
+from submit_fn.receipts import ReceiptIdError, parse_receipt_id, signature_matches
+from submit_fn.requests import body_kind, json_object
 from submit_fn.settings import Settings, load_settings
 from submit_fn.storage import IdempotencyConflict, Storage, Submission
 from submit_fn.validation import answer_errors
 
-log = logging.getLogger("submit_fn")
 LANGS = ("vi", "en")
 
 
@@ -43,6 +42,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.extensions["bhtn"] = {"settings": settings, "catalogue": catalogue, "storage": storage}
     _routes(app, settings, catalogue, storage)
     _hooks(app, settings)
+    app.wsgi_app = FastSubmit(app.wsgi_app, settings, catalogue, storage)  # Flask's documented middleware hook
     return app
 
 
@@ -95,10 +95,6 @@ def _require_office(settings: Settings) -> None:
         raise Problem("unauthorized")
 
 
-def _public(receipt: dict) -> dict:
-    return {key: receipt[key] for key in ("id", "procedure", "schema_version", "received_at", "due_date", "signature")}
-
-
 def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Storage) -> None:
     @app.get("/api/health")
     def health():
@@ -144,8 +140,7 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         submission = _store(procedure, answers, settings, storage)
         if kind == "form":
             return _html("receipt.html.j2", 201, procedure=procedure, receipt=submission.receipt)
-        response = app.json.response({"receipt": _public(submission.receipt)})
-        response.status_code = 201
+        response = Response(receipt_json(submission), status=201, content_type="application/json")
         response.headers["Location"] = f"/api/receipts/{submission.id}"
         return response
 
@@ -164,7 +159,7 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         stored = storage.get(_receipt_id(receipt_id))
         if stored is None:
             raise Problem("unknown_receipt", id=receipt_id[:40])
-        body: dict = {"receipt": _public(stored.receipt)}
+        body: dict = {"receipt": public(stored.receipt)}
         if request.args.get("signature"):
             body["signature_valid"] = signature_matches(stored.receipt, request.args["signature"], settings.receipt_key)
         return body
@@ -176,7 +171,7 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         if procedure:
             _procedure(catalogue, procedure)
         found = storage.list(procedure, request.args.get("since") or None)
-        return [_public(s.receipt) for s in found]
+        return [public(s.receipt) for s in found]
 
     @app.get("/api/office/submissions/<receipt_id>")
     def office_one(receipt_id: str):
@@ -193,7 +188,7 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
         stored = _stored(receipt_id)
         procedure = catalogue.version(stored.procedure, stored.receipt["schema_version"]) or catalogue[stored.procedure]
         verify_url = f"{request.host_url}api/receipts/{stored.id}?signature={stored.receipt['signature']}"
-        return _pdf(render_receipt(procedure, _public(stored.receipt), verify_url, language()), f"{stored.id}.pdf")
+        return _pdf(render_receipt(procedure, public(stored.receipt), verify_url, language()), f"{stored.id}.pdf")
 
     def _office_pdf(receipt_id: str):
         from submit_fn.pdf import render_filled
@@ -210,14 +205,9 @@ def _routes(app: Flask, settings: Settings, catalogue: Catalogue, storage: Stora
 
 
 def _store(procedure: Procedure, answers: dict, settings: Settings, storage: Storage) -> Submission:
-    """Commit the answers, then (and only then) hand back the receipt."""
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    received = datetime.now(VIETNAM)
-    receipt = make_receipt(procedure, received, settings.receipt_key)
-    estimate = claim_estimate(answers, received.date()) if procedure.id == "huong-tro-cap" else None
-    submission = Submission(receipt, answers, body_hash(answers), estimate)
     try:
-        return storage.add(submission, key_hash(key, procedure.id) if key else None)
+        return store(procedure, answers, key, settings, storage)
     except IdempotencyConflict:
         raise Problem("idempotency_conflict") from None
 
@@ -243,16 +233,13 @@ def _hooks(app: Flask, settings: Settings) -> None:
 
     @app.after_request
     def finish(response: Response) -> Response:
-        origin = request.headers.get("Origin")
-        if origin and origin in settings.allowed_origins:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key, Accept-Language, Authorization"
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Vary"] = "Origin"
+        for name, value in cors_headers(request.headers.get("Origin"), settings):
+            response.headers[name] = value
         response.headers["X-Request-Id"] = g.get("request_id", "")
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="office"'
-        _log(response)
+        rule = request.url_rule.rule if request.url_rule else "unmatched"
+        log_request(g.get("request_id"), request.method, rule, response.status_code, g.get("started", time.perf_counter()))
         return response
 
     @app.errorhandler(Problem)
@@ -278,18 +265,6 @@ def _hooks(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(Exception)
     def server_fault(error: Exception):
-        log.error(json.dumps({"request_id": g.get("request_id"), "error": type(error).__name__}))
+        log_fault(g.get("request_id"), error)
         return Problem("server_error").response(language())
 
-
-def _log(response: Response) -> None:
-    """One JSON line per request: never a body, never a URL with personal data."""
-    rule = request.url_rule.rule if request.url_rule else "unmatched"
-    started = g.get("started", time.perf_counter())
-    log.info(json.dumps({
-        "request_id": g.get("request_id"),
-        "method": request.method,
-        "route": rule,
-        "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-    }))

@@ -20,7 +20,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing._core import Resolver
 from referencing.jsonschema import DRAFT202012
 
