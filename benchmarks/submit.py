@@ -1,14 +1,14 @@
 """Throughput of the submit function against a bare endpoint, side by side in one run.
 
-    python -m benchmarks.submit [--seconds 5] [--rounds 3] [--connections 16] [--workers 2] [--threads 8]
+    python -m benchmarks.submit [--seconds 5] [--rounds 3] [--connections 16] [--workers 2] [--threads 1]
 
 All three are served by gunicorn on loopback, configured identically, and loaded with wrk:
 (a) the real function storing each valid claim in SQLite and returning a signed receipt,
 (b) an endpoint that does nothing, and, for context, (c) an empty Flask route. The loads
 take turns, a, b, c, a, b, c…, so that whatever else the shared machine is doing weighs on
 all of them alike. Prints the median requests/s, p50 and p99 of the rounds for each, and the
-median over the rounds of (a) as a share of (b). Threaded workers by default: concurrent
-submissions in one worker share a commit (group_commit.py); --threads 1 gives sync workers.
+median over the rounds of (a) as a share of (b). Sync workers by default; with --threads N
+(gthread), concurrent submissions in one worker share a commit (group_commit.py).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="loads of each server, taking turns")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, the same for every server")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker, the same for every server (1: sync workers)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker, the same for every server (1: sync workers)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
