@@ -7,7 +7,8 @@ All three are served by gunicorn on loopback, configured identically, and loaded
 (b) an endpoint that does nothing, and, for context, (c) an empty Flask route. The loads
 take turns, a, b, c, a, b, c…, so that whatever else the shared machine is doing weighs on
 all of them alike. Prints the median requests/s, p50 and p99 of the rounds for each, and the
-median over the rounds of (a) as a share of (b). Sync workers by default; with --threads N
+median over the rounds of (a) as a share of (b), and the CPU time the gunicorn workers spent per
+request (Linux /proc): where the CPU is not the limit, the time goes to waiting (fsync). Sync workers by default; with --threads N
 (gthread), concurrent submissions in one worker share a commit (group_commit.py).
 """
 
@@ -61,13 +62,29 @@ def _serve(target: str, port: int, env: dict, workers: int, threads: int) -> sub
     raise RuntimeError(f"{target} did not start")
 
 
-def _load(url: str, script: Path, seconds: int, connections: int) -> dict:
+def _workers_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time of the gunicorn workers (children of the arbiter), from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # a process that ended meanwhile
+            continue
+        if int(fields[1]) == server.pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _load(url: str, script: Path, seconds: int, connections: int, server: subprocess.Popen) -> dict:
+    cpu_before = _workers_cpu_seconds(server)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
         capture_output=True, text=True, check=True,
     ).stdout
+    cpu = _workers_cpu_seconds(server) - cpu_before
     rps, p50, p99, bad, total = re.search(r"RESULT (\S+) (\S+) (\S+) (\d+) (\d+)", out).groups()
-    return {"rps": float(rps), "p50": float(p50), "p99": float(p99), "non_2xx": int(bad), "requests": int(total)}
+    return {"rps": float(rps), "p50": float(p50), "p99": float(p99), "non_2xx": int(bad), "requests": int(total),
+            "cpu_ms": cpu * 1000 / max(int(total), 1)}
 
 
 def main() -> None:
@@ -90,29 +107,29 @@ def main() -> None:
         "bare endpoint": ("benchmarks.bare_app:app", "/"),
         "empty Flask route (context)": ("benchmarks.bare_app:flask_app", "/"),
     }
-    urls, servers = {}, []
+    urls, servers = {}, {}
     try:
         for port, (name, (target, path)) in enumerate(targets.items(), start=18000):
-            servers.append(_serve(target, port, env, options.workers, options.threads))
+            servers[name] = _serve(target, port, env, options.workers, options.threads)
             urls[name] = f"http://127.0.0.1:{port}{path}"
-            _load(urls[name], script, 2, options.connections)  # warm up
+            _load(urls[name], script, 2, options.connections, servers[name])  # warm up
         rounds: dict[str, list[dict]] = {name: [] for name in targets}
         for _ in range(options.rounds):
             for name, url in urls.items():
-                rounds[name].append(_load(url, script, options.seconds, options.connections))
+                rounds[name].append(_load(url, script, options.seconds, options.connections, servers[name]))
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
             server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
     kind = f"{options.threads} threads each" if options.threads > 1 else "sync"
     print(f"wrk -t2 -c{options.connections} -d{options.seconds}s, {options.rounds} rounds taking turns, "
           f"gunicorn {options.workers} workers ({kind}), loopback, {os.cpu_count()} cores; medians of the rounds")
-    print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'CPU ms/req':>11}")
     for name, runs in rounds.items():
-        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99")}
+        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99", "cpu_ms")}
         non_2xx = sum(run["non_2xx"] for run in runs)
-        print(f"{name:28} {median['rps']:9.0f} {median['p50']:8.2f} {median['p99']:8.2f} {non_2xx:8d}")
+        print(f"{name:28} {median['rps']:9.0f} {median['p50']:8.2f} {median['p99']:8.2f} {non_2xx:8d} {median['cpu_ms']:11.3f}")
     function, bare, flask = rounds.values()
     share = [f["rps"] / b["rps"] for f, b in zip(function, bare)]
     context = [e["rps"] / b["rps"] for e, b in zip(flask, bare)]
