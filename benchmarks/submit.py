@@ -2,14 +2,17 @@
 
     python -m benchmarks.submit [--seconds 5] [--rounds 3] [--connections 16] [--workers 2] [--threads 1]
 
-All three are served by gunicorn on loopback, configured identically, and loaded with wrk:
-(a) the real function storing each valid claim in SQLite and returning a signed receipt,
-(b) an endpoint that does nothing, and, for context, (c) an empty Flask route. The loads
-take turns, a, b, c, a, b, c…, so that whatever else the shared machine is doing weighs on
-all of them alike. Prints the median requests/s, p50 and p99 of the rounds for each, and the
-median over the rounds of (a) as a share of (b), and the CPU time the gunicorn workers spent per
-request (Linux /proc): where the CPU is not the limit, the time goes to waiting (fsync). Sync workers by default; with --threads N
-(gthread), concurrent submissions in one worker share a commit (group_commit.py).
+All are served by gunicorn on loopback, configured identically, and loaded with wrk:
+(a) the real function storing each valid claim in SQLite and returning a signed receipt, as
+deployed (SQLITE_SYNCHRONOUS=FULL: each commit waits for fsync, so a receipted submission
+survives a power cut), (b) the same with SQLITE_SYNCHRONOUS=NORMAL (survives a killed process,
+not a power cut), (c) an endpoint that does nothing, and, for context, (d) an empty Flask route.
+The loads take turns, a, b, c, d, a, b…, so that whatever else the shared machine is doing
+weighs on all of them alike. Prints the median requests/s, p50 and p99 of the rounds for each,
+the median over the rounds of each as a share of (c), and the CPU time the gunicorn workers
+spent per request (Linux /proc): where the CPU is not the limit, the time goes to waiting
+(fsync). Sync workers by default; with --threads N (gthread), concurrent submissions in one
+worker share a commit (group_commit.py).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from pathlib import Path
 from submit_fn.procedures import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
+FUNCTION = "function (SQLite FULL)"
+FUNCTION_NORMAL = "function (SQLite NORMAL)"
+BARE = "bare endpoint"
 BIN = Path(sys.executable).parent
 LUA = """
 wrk.method = "POST"
@@ -101,16 +107,19 @@ def main() -> None:
     example = load_catalogue()["huong-tro-cap"].examples[0]
     script = work / "post.lua"
     script.write_text(LUA.format(body=json.dumps(example, ensure_ascii=False)))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}", "RECEIPT_KEY": "k" * 40, "VAR_DIR": str(work), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "RECEIPT_KEY": "k" * 40, "VAR_DIR": str(work), "PYTHONPATH": str(ROOT)}
+    submissions = "/api/procedures/huong-tro-cap/submissions"
     targets = {
-        "function (SQLite, receipt)": ("submit_fn.main:app", "/api/procedures/huong-tro-cap/submissions"),
-        "bare endpoint": ("benchmarks.bare_app:app", "/"),
-        "empty Flask route (context)": ("benchmarks.bare_app:flask_app", "/"),
+        FUNCTION: ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "FULL"}),
+        FUNCTION_NORMAL: ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "NORMAL"}),
+        BARE: ("benchmarks.bare_app:app", "/", {}),
+        "empty Flask route (context)": ("benchmarks.bare_app:flask_app", "/", {}),
     }
     urls, servers = {}, {}
     try:
-        for port, (name, (target, path)) in enumerate(targets.items(), start=18000):
-            servers[name] = _serve(target, port, env, options.workers, options.threads)
+        for port, (name, (target, path, settings)) in enumerate(targets.items(), start=18000):
+            database = {"DATABASE_URL": f"sqlite:///{work / f'bench-{port}.sqlite3'}"}
+            servers[name] = _serve(target, port, env | settings | database, options.workers, options.threads)
             urls[name] = f"http://127.0.0.1:{port}{path}"
             _load(urls[name], script, 2, options.connections, servers[name])  # warm up
         rounds: dict[str, list[dict]] = {name: [] for name in targets}
@@ -130,11 +139,10 @@ def main() -> None:
         median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99", "cpu_ms")}
         non_2xx = sum(run["non_2xx"] for run in runs)
         print(f"{name:28} {median['rps']:9.0f} {median['p50']:8.2f} {median['p99']:8.2f} {non_2xx:8d} {median['cpu_ms']:11.3f}")
-    function, bare, flask = rounds.values()
-    share = [f["rps"] / b["rps"] for f, b in zip(function, bare)]
-    context = [e["rps"] / b["rps"] for e, b in zip(flask, bare)]
-    print(f"function / bare throughput: {statistics.median(share):.0%} (rounds: {', '.join(f'{s:.0%}' for s in share)})")
-    print(f"(empty Flask route / bare: {statistics.median(context):.0%}: what the framework alone costs)")
+    for name, runs in rounds.items():
+        if name != BARE:
+            share = [run["rps"] / bare["rps"] for run, bare in zip(runs, rounds[BARE])]
+            print(f"{name} / bare throughput: {statistics.median(share):.0%} (rounds: {', '.join(f'{s:.0%}' for s in share)})")
 
 
 if __name__ == "__main__":

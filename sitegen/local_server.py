@@ -12,7 +12,6 @@ from pathlib import Path
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
-
 PREVIEW = "/_xem-truoc/"
 PREVIEW_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>Xem trước / Preview: {id}</title>

@@ -7,6 +7,7 @@ import os
 import threading
 import unicodedata
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import jinja2
@@ -83,7 +84,7 @@ def changes_page(catalogue: Catalogue, procedure_id: str, lang: str) -> str:
     history = catalogue.versions[procedure_id]
     in_force = catalogue[procedure_id]
     steps = []
-    for old, new in reversed(list(zip(history, history[1:]))):
+    for old, new in reversed(list(pairwise(history))):
         status = "upcoming" if new.effective_from > in_force.effective_from else (
             "in_force" if new is in_force else "earlier")
         steps.append({"new": new, "status": status, "date": format_date(new.effective_from, lang), "report": report(old, new, lang)})

@@ -19,11 +19,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from submit_fn.group_commit import GroupCommit
+from submit_fn.settings import ConfigError
 
 LOCK_WAIT_SECONDS = 30
-# FULL: a committed receipt survives a power cut. NORMAL (WAL) survives a killed process only,
-# for about 1.3x the throughput (python -m benchmarks.submit, 26% vs 33% of the bare endpoint).
-SQLITE_SYNCHRONOUS = {"FULL": "FULL", "NORMAL": "NORMAL"}[os.environ.get("SQLITE_SYNCHRONOUS", "FULL").upper()]
+SQLITE_SYNCHRONOUS_CHOICES = ("FULL", "NORMAL")
+
+
+def _sqlite_synchronous() -> str:
+    """FULL (default): each commit waits for fsync, so a receipted submission survives a power cut.
+    NORMAL (WAL): it survives a killed process only, for about 1.4x the throughput on a 2-core
+    machine (python -m benchmarks.submit prints both, side by side)."""
+    value = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    if value not in SQLITE_SYNCHRONOUS_CHOICES:
+        raise ConfigError(f"SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {value[:20]!r}")
+    return value
+
+
+SQLITE_SYNCHRONOUS = _sqlite_synchronous()
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: submissions, with the idempotency key's hash unique so that retries store once

@@ -103,3 +103,20 @@ def test_the_cloud_functions_entry_point_serves_the_same_routes(tmp_path):
     finally:
         runner.terminate()
         runner.wait(timeout=10)
+
+
+@pytest.mark.parametrize(("variable", "value", "says", "secret"), [
+    ("SQLITE_SYNCHRONOUS", "sometimes", "SQLITE_SYNCHRONOUS must be FULL or NORMAL, not 'SOMETIMES'", None),
+    ("DATABASE_URL", "mysql://office:pa55word@db/bhtn", "DATABASE_URL must start with sqlite:/// or postgresql://, not 'mysql'", "pa55word"),
+    ("RECEIPT_KEY", "too-short-key", "RECEIPT_KEY must be at least 32 characters", "too-short-key"),
+])
+def test_a_wrong_setting_stops_start_up_with_a_message_saying_what_to_set(tmp_path, variable, value, says, secret):
+    """...and never repeats a password or key it was given."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import submit_fn.main"], cwd=ROOT, env=_environment(tmp_path) | {variable: value},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert says in last_line
+    assert secret is None or secret not in result.stderr

@@ -39,8 +39,10 @@ def test_a_question_without_a_hint(forms):
 
     found = edit(forms, "huong-tro-cap", drop_hint)
     assert found == [
-        "forms/huong-tro-cap.schema.json: at /properties/employer_name: the question «Với (tên đơn vị)» has no hint. "
-        'Fix: add "description" (a plain-language hint in Vietnamese) and "x-en": {"description": …}'
+        (
+            "forms/huong-tro-cap.schema.json: at /properties/employer_name: the question «Với (tên đơn vị)» has no hint. "
+            'Fix: add "description" (a plain-language hint in Vietnamese) and "x-en": {"description": …}'
+        )
     ]
 
 
