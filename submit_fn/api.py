@@ -47,7 +47,12 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
 
 
 def language() -> str:
-    chosen = request.values.get("_lang") if request.mimetype == "application/x-www-form-urlencoded" else None
+    """`_lang` of a plain form post, else Accept-Language. Never raises: it also words the
+    answer to a body too large to read."""
+    try:
+        chosen = request.values.get("_lang") if request.mimetype == "application/x-www-form-urlencoded" else None
+    except RequestEntityTooLarge:
+        chosen = request.args.get("_lang")
     return chosen if chosen in LANGS else request.accept_languages.best_match(LANGS, default="vi")
 
 
@@ -254,14 +259,14 @@ def _hooks(app: Flask, settings: Settings) -> None:
         if error.response is not None:  # a page already made, e.g. the HTML list of errors for a form post
             return error.response
         if isinstance(error, RequestEntityTooLarge):
-            return Problem("too_large", limit=settings.max_body_bytes).response(language())
+            return problem(Problem("too_large", limit=settings.max_body_bytes))
         if isinstance(error, MethodNotAllowed):
-            return Problem("method_not_allowed", method=request.method[:10]).response(language())
+            return problem(Problem("method_not_allowed", method=request.method[:10]))
         if isinstance(error, NotFound):
-            return Problem("not_found").response(language())
+            return problem(Problem("not_found"))
         if error.code and 400 <= error.code < 500:
-            return Problem("bad_request").response(language())
-        return Problem("server_error").response(language())
+            return problem(Problem("bad_request"))
+        return problem(Problem("server_error"))
 
     @app.errorhandler(Exception)
     def server_fault(error: Exception):

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from submit_fn.procedures import Field, Procedure
 
 TRUE_VALUES = {"on", "true", "1", "yes"}
+MAX_INDEX_DIGITS = 2  # no form has 100 items; a larger index is taken as the next item, never as a size
 
 
 def answers_from_form(procedure: Procedure, form: MultiDict) -> dict:
@@ -51,22 +52,17 @@ def _put(target: dict | list, path: list[str], value: object) -> None:
     *parents, last = path
     for position, part in enumerate(parents):
         following = path[position + 1]
-        empty: dict | list = [] if following.isdigit() else {}
+        empty: dict | list = [] if following.isdecimal() else {}
         target = _child(target, part, empty)
     if isinstance(target, list):
-        index = int(last) if last.isdigit() else len(target)
-        while len(target) <= index:
-            target.append(None)
-        target[index] = value
+        target[_slot(target, last)] = value
     elif isinstance(target, dict):
         target[last] = value
 
 
 def _child(target: dict | list, part: str, empty: dict | list) -> dict | list:
     if isinstance(target, list):
-        index = int(part) if part.isdigit() and int(part) < 100 else len(target)
-        while len(target) <= index:
-            target.append(None)
+        index = _slot(target, part)
         if not isinstance(target[index], (dict, list)):
             target[index] = empty
         return target[index]
@@ -74,3 +70,11 @@ def _child(target: dict | list, part: str, empty: dict | list) -> dict | list:
     if not isinstance(existing, (dict, list)):
         target[part] = existing = empty
     return existing
+
+
+def _slot(items: list, part: str) -> int:
+    """The list position a name segment points at, the list grown to hold it."""
+    index = int(part) if part.isdecimal() and len(part) <= MAX_INDEX_DIGITS else len(items)
+    while len(items) <= index:
+        items.append(None)
+    return index

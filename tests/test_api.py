@@ -244,6 +244,23 @@ def test_a_plain_html_form_post_gets_an_html_receipt_page(api):
     assert 'value="Nguyễn Thị Hoa"' in reply.text
 
 
+def test_a_plain_form_post_too_large_to_read_gets_a_page_saying_so_whatever_the_route(api):
+    body = b"_lang=vi&full_name=" + b"x" * 70_000
+    too_large = call(api, "POST", "/api/procedures/huong-tro-cap/submissions", body, content_type="application/x-www-form-urlencoded")
+    wrong_route = call(api, "POST", "/api/health", body, content_type="application/x-www-form-urlencoded")
+    assert too_large.status == 413 and too_large.headers["Content-Type"].startswith("text/html")
+    assert "Dữ liệu quá lớn" in too_large.text
+    assert wrong_route.status == 405 and "Phương thức không được phép" in wrong_route.text
+
+
+def test_control_names_pointing_far_past_any_list_are_refused_without_building_it(api):
+    """A name like job_search.999999999 once made the function build a list that long."""
+    names = ["job_search.999999999.employer", "job_search." + "9" * 5000, "job_search.\u00b2", "needs.\u0663"]
+    body = urllib.parse.urlencode([(name, "x") for name in names]).encode()
+    reply = call(api, "POST", "/api/procedures/tim-kiem-viec-lam/submissions", body, content_type="application/x-www-form-urlencoded")
+    assert reply.status == 422 and 'role="alert"' in reply.text
+
+
 def test_cors_allows_only_the_configured_origin(api):
     allowed = call(api, "GET", "/api/health", headers={"Origin": "https://bhtn.example"})
     other = call(api, "GET", "/api/health", headers={"Origin": "https://elsewhere.example"})
