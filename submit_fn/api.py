@@ -261,7 +261,9 @@ def _hooks(app: Flask, settings: Settings) -> None:
         if isinstance(error, RequestEntityTooLarge):
             return problem(Problem("too_large", limit=settings.max_body_bytes))
         if isinstance(error, MethodNotAllowed):
-            return problem(Problem("method_not_allowed", method=request.method[:10]))
+            response = problem(Problem("method_not_allowed", method=request.method[:10]))
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))  # RFC 9110, 15.5.6
+            return response
         if isinstance(error, NotFound):
             return problem(Problem("not_found"))
         if error.code and 400 <= error.code < 500:

@@ -143,7 +143,8 @@ def test_unknown_procedures_receipts_and_methods_are_problems_not_pages(api):
     assert call(api, "POST", "/api/procedures/khong-co/submissions", {}).status == 404
     assert call(api, "GET", "/api/receipts/0000-0000-0000-0000").json["type"].endswith("unknown-receipt")
     assert call(api, "GET", "/api/receipts/hello").json["type"].endswith("not-receipt-id")
-    assert call(api, "DELETE", "/api/health").status == 405
+    wrong_method = call(api, "DELETE", "/api/health")
+    assert wrong_method.status == 405 and wrong_method.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert call(api, "GET", "/api/nothing-here").headers["Content-Type"].startswith("application/problem+json")
 
 

@@ -30,10 +30,13 @@ def _environment(tmp_path: Path) -> dict:
     }
 
 
-def test_generated_requests_from_the_openapi_description_never_get_a_500(tmp_path):
+def test_generated_requests_from_the_openapi_description_never_get_a_500_and_match_it(tmp_path):
+    """Every check schemathesis has (statuses, headers, bodies against their schemas, Allow on 405,
+    auth...) but one: answers valid for the description's loose body schema may still break the
+    procedure's own rules (ward in province, NUL bytes), so a 422 or 400 to them is right."""
     with function_server(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}") as url:
         result = subprocess.run(
-            [str(BIN / "schemathesis"), "run", f"{url}/api/openapi.json", "--checks", "not_a_server_error,status_code_conformance,content_type_conformance",
+            [str(BIN / "schemathesis"), "run", f"{url}/api/openapi.json", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
              "--max-examples", "60", "--generation-deterministic", "--request-timeout", "10", "--workers", "1"],
             capture_output=True, text=True, timeout=600, check=False,
         )
