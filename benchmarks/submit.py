@@ -33,8 +33,6 @@ from pathlib import Path
 from submit_fn.procedures import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-FUNCTION = "function (SQLite FULL)"
-FUNCTION_NORMAL = "function (SQLite NORMAL)"
 BARE = "bare endpoint"
 BIN = Path(sys.executable).parent
 LUA = """
@@ -110,8 +108,8 @@ def main() -> None:
     env = {**os.environ, "RECEIPT_KEY": "k" * 40, "VAR_DIR": str(work), "PYTHONPATH": str(ROOT)}
     submissions = "/api/procedures/huong-tro-cap/submissions"
     targets = {
-        FUNCTION: ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "FULL"}),
-        FUNCTION_NORMAL: ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "NORMAL"}),
+        "function (SQLite FULL)": ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "FULL"}),
+        "function (SQLite NORMAL)": ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "NORMAL"}),
         BARE: ("benchmarks.bare_app:app", "/", {}),
         "empty Flask route (context)": ("benchmarks.bare_app:flask_app", "/", {}),
     }
