@@ -31,7 +31,7 @@ def _sqlite_synchronous() -> str:
     machine (python -m benchmarks.submit prints both, side by side)."""
     value = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
     if value not in SQLITE_SYNCHRONOUS_CHOICES:
-        raise ConfigError(f"SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {value[:20]!r}")
+        raise ConfigError(f"SQLITE_SYNCHRONOUS must be {' or '.join(SQLITE_SYNCHRONOUS_CHOICES)}, not {value[:20]!r}")
     return value
 
 
