@@ -57,8 +57,8 @@ def fail_on(problems: list, what: str) -> None:
 def check() -> None:
     from sitegen.checks import all_example_problems, translation_problems
     from sitegen.lint import lint_catalogue
-    from submit_fn.pdf import check_harfbuzz_subset
-    from submit_fn.procedures import SchemaError, all_problems, load_catalogue
+    from submit_fn.model.procedures import SchemaError, all_problems, load_catalogue
+    from submit_fn.pdf.render import check_harfbuzz_subset
 
     slow_pdfs = check_harfbuzz_subset()
     if slow_pdfs:
@@ -115,7 +115,7 @@ def inputs_fingerprint(site_dir: Path) -> str:
     """Everything the site depends on: sources, templates, package versions, the date, the target."""
     from importlib.metadata import version
 
-    from submit_fn.procedures import default_forms_dir, today_in_vietnam
+    from submit_fn.model.procedures import default_forms_dir, today_in_vietnam
 
     digest = hashlib.sha256()
     for folder in (default_forms_dir(), ROOT / "docs", ROOT / "sitegen", ROOT / "submit_fn"):
@@ -150,7 +150,8 @@ def run_mkdocs(site_dir: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from submit_fn.procedures import SchemaError
+    from sitegen.vendor import VendorMissing
+    from submit_fn.model.procedures import SchemaError
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     show_mkdocs_warnings()
@@ -159,7 +160,7 @@ def run_mkdocs(site_dir: Path) -> None:
             build(load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site_dir)))
         except MkDocsException as error:
             raise BuildFailed(f"MkDocs stopped: {error} (see the warnings above)") from None
-        except SchemaError as error:
+        except (SchemaError, VendorMissing) as error:
             raise BuildFailed(str(error)) from None
 
 
@@ -172,7 +173,7 @@ def show_mkdocs_warnings() -> None:
 
 def bundle_function() -> None:
     """Copy what the function needs next to it, so `submit_fn/` deploys on its own."""
-    from submit_fn.pdf import bundle_fonts
+    from submit_fn.pdf.render import bundle_fonts
 
     with step("bundle schemas and fonts into submit_fn/bundle for deployment"):
         shutil.rmtree(BUNDLE, ignore_errors=True)
@@ -194,12 +195,12 @@ def build_all(options: argparse.Namespace) -> None:
     bundle_function()
 
 
-WATCHED = ("docs", "sitegen", "submit_fn/templates", "submit_fn/static", "mkdocs.yml")
+WATCHED = ("docs", "sitegen", "submit_fn/pdf/templates", "submit_fn/pdf/static", "submit_fn/service/templates", "mkdocs.yml")
 
 
 def fingerprint() -> tuple:
     """What the inputs look like now: every watched file with its modification time."""
-    from submit_fn.procedures import default_forms_dir
+    from submit_fn.model.procedures import default_forms_dir
 
     files = []
     for path in (default_forms_dir(), *(ROOT / name for name in WATCHED)):
@@ -228,10 +229,11 @@ def rebuild_on_change(options: argparse.Namespace, api) -> None:
 
 def serve(options: argparse.Namespace) -> None:
     """Build, then serve the site and the submit function together, rebuilding on change."""
-    from sitegen.local_server import ReloadableApp
+    from sitegen.local_server import ReloadableApp, own_address
     from sitegen.local_server import serve as serve_one_origin
 
     build_all(options)
+    os.environ.setdefault("PUBLIC_BASE_URL", own_address(options.host, options.port))  # receipts' links reach this server
     api = ReloadableApp()
     threading.Thread(target=rebuild_on_change, args=(options, api), daemon=True).start()
     serve_one_origin(options.site_dir, options.host, options.port, api)
@@ -240,7 +242,7 @@ def serve(options: argparse.Namespace) -> None:
 def diff(options: argparse.Namespace) -> None:
     """Print what changed between two versions of a procedure, in Vietnamese (--lang en for English)."""
     from sitegen.changes import report
-    from submit_fn.procedures import load_catalogue
+    from submit_fn.model.procedures import load_catalogue
 
     if not options.args:
         raise BuildFailed("say which procedure: python build.py diff ID [OLD] [NEW]")
@@ -270,7 +272,7 @@ def _named_version(catalogue, procedure_id: str, name: str | None, default):
 
 def new_version(options: argparse.Namespace) -> None:
     from sitegen.versions import start_version
-    from submit_fn.procedures import SchemaError, default_forms_dir
+    from submit_fn.model.procedures import SchemaError, default_forms_dir
 
     if len(options.args) != 3:
         raise BuildFailed("write: python build.py new-version ID VERSION YYYY-MM-DD")

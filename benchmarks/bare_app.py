@@ -1,24 +1,78 @@
-"""The baseline: a WSGI endpoint that reads the body and does nothing, served like the function."""
+"""The baselines the function is measured against (python -m benchmarks.submit), served like it.
+
+`durable_sqlite` and `durable_postgresql` are the floor any durable endpoint on this stack pays:
+parse the JSON body, insert it in one committed transaction with the function's database settings
+(SQLite: WAL, SQLITE_SYNCHRONOUS, the write lock taken as storage.py takes it; PostgreSQL:
+synchronous_commit on, the server's default), answer 201 (the benchmark creates their TABLE first).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+
+CREATED = ("201 Created", [("Content-Type", "application/json"), ("Content-Length", "2")])
+TABLE = "CREATE TABLE bare_submissions (id TEXT PRIMARY KEY, answers TEXT NOT NULL)"
+INSERT = "INSERT INTO bare_submissions (id, answers) VALUES ({0}, {0})"
+_local = threading.local()
 
 
-def app(environ, start_response):
-    environ["wsgi.input"].read()
-    start_response("201 Created", [("Content-Type", "application/json"), ("Content-Length", "2")])
+def _answers(environ) -> str:
+    """The body parsed as the function parses it, and written back as it stores it."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return json.dumps(json.loads(environ["wsgi.input"].read(length)), ensure_ascii=False)
+
+
+def _sqlite() -> sqlite3.Connection:
+    connection = getattr(_local, "connection", None)
+    if connection is None:
+        path = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+        connection = _local.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(f"PRAGMA synchronous={os.environ.get('SQLITE_SYNCHRONOUS', 'FULL')}")
+        connection.execute("PRAGMA busy_timeout=0")
+    return connection
+
+
+def durable_sqlite(environ, start_response):
+    answers = _answers(environ)
+    connection = _sqlite()
+    while True:  # the write lock, retried in short steps as storage.py does
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError:
+            time.sleep(0.0002)
+    connection.execute(INSERT.format("?"), (uuid.uuid4().hex, answers))
+    connection.execute("COMMIT")
+    start_response(*CREATED)
     return [b"{}"]
 
 
-def _empty_flask_app():
-    """For context only: Flask itself with a route that does nothing (the function is a Flask app)."""
-    from flask import Flask, request
+def _postgresql():
+    connection = getattr(_local, "connection", None)
+    if connection is None:
+        import psycopg
 
-    flask_app = Flask(__name__)
-
-    @flask_app.post("/")
-    def nothing():
-        request.get_data()
-        return {}, 201
-
-    return flask_app
+        connection = _local.connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=False)
+    return connection
 
 
-flask_app = _empty_flask_app()
+def durable_postgresql(environ, start_response):
+    answers = _answers(environ)
+    connection = _postgresql()
+    connection.execute(INSERT.format("%s"), (uuid.uuid4().hex, answers))
+    connection.commit()
+    start_response(*CREATED)
+    return [b"{}"]
+
+
+def function_without_fast_path():
+    """The submit function with fast_submit.py taken out: every submission through the Flask route."""
+    from submit_fn.main import app as function
+
+    return function.wsgi_app.flask_wsgi

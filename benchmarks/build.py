@@ -23,8 +23,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from submit_fn import pdf
-from submit_fn.procedures import load_catalogue
+from submit_fn.model.procedures import load_catalogue
+from submit_fn.pdf import render as pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 20
@@ -70,7 +70,7 @@ def blank_step(catalogue, workers: int) -> None:
 
 def filled_forms(catalogue) -> None:
     pdf.render_blank(catalogue["huong-tro-cap"])  # warm the renderer: fonts and stylesheet load once
-    for procedure in catalogue:
+    for procedure in (p for p in catalogue if p.has_worker_form):  # nothing to print where nothing is filed
         example = procedure.examples[0]
         pages = pages_of(pdf.render_filled(procedure, example, RECEIPT))
         took = median_ms(lambda p=procedure, e=example: pdf.render_filled(p, e, RECEIPT))

@@ -1,18 +1,22 @@
-"""Throughput of the submit function against a bare endpoint, side by side in one run.
+"""The submit function against the floor any durable endpoint pays, side by side in one run.
 
-    python -m benchmarks.submit [--seconds 5] [--rounds 3] [--connections 16] [--workers 2] [--threads 1]
+    python -m benchmarks.submit [--seconds 5] [--rounds 5] [--connections 16] [--workers 2] [--threads 1]
 
-All are served by gunicorn on loopback, configured identically, and loaded with wrk:
-(a) the real function storing each valid claim in SQLite and returning a signed receipt, as
-deployed (SQLITE_SYNCHRONOUS=FULL: each commit waits for fsync, so a receipted submission
-survives a power cut), (b) the same with SQLITE_SYNCHRONOUS=NORMAL (survives a killed process,
-not a power cut), (c) an endpoint that does nothing, and, for context, (d) an empty Flask route.
-The loads take turns, a, b, c, d, a, b…, so that whatever else the shared machine is doing
-weighs on all of them alike. Prints the median requests/s, p50 and p99 of the rounds for each,
-the median over the rounds of each as a share of (c), and the CPU time the gunicorn workers
-spent per request (Linux /proc): where the CPU is not the limit, the time goes to waiting
-(fsync). Sync workers by default; with --threads N (gthread), concurrent submissions in one
-worker share a commit (group_commit.py).
+All are served by gunicorn on loopback, configured identically, and loaded with wrk posting the
+same valid claim. Each function setup has its durable baseline (benchmarks/bare_app.py): a bare
+WSGI endpoint that parses the JSON, inserts it in one committed transaction on the same database
+with the same settings, and answers 201:
+- SQLite FULL (the default: each commit waits for fsync, so a receipted submission survives a
+  power cut) and SQLite NORMAL (survives a killed process, not a power cut), WAL both;
+- PostgreSQL (a throwaway local server started as tests/servers.py does, synchronous_commit on,
+  the function's connection pool).
+The function is also run without its fast path (fast_submit.py),
+whose share of its throughput is printed round by round. The loads take turns, every setup once per round, so that whatever else the shared machine is doing weighs on all
+alike. Prints the median requests/s, p50 and p99 of the rounds for each, and the median over
+the rounds of the function's throughput and p99 as a share of its baseline's in the same round;
+also the CPU time the gunicorn workers spent per request (Linux /proc): where the CPU is not
+the limit, the time goes to waiting (fsync). Sync workers by default; with --threads N
+(gthread), concurrent submissions in one worker share a commit (group_commit.py).
 """
 
 from __future__ import annotations
@@ -22,18 +26,23 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
-from submit_fn.procedures import load_catalogue
+from benchmarks import bare_app
+from submit_fn.model.procedures import load_catalogue
+from tests.servers import postgresql
 
 ROOT = Path(__file__).resolve().parent.parent
-BARE = "bare endpoint"
+PORTS = 18000
 BIN = Path(sys.executable).parent
 LUA = """
 wrk.method = "POST"
@@ -91,36 +100,105 @@ def _load(url: str, script: Path, seconds: int, connections: int, server: subpro
             "cpu_ms": cpu * 1000 / max(int(total), 1)}
 
 
+@dataclass(frozen=True)
+class Setup:
+    target: str  # gunicorn's module:app
+    path: str
+    env: dict
+    baseline: str | None = None  # the name of the setup it is measured against
+    variant_of: str | None = None  # the function setup this one changes (the fast path taken out)
+
+
+def _setups(postgresql_url: str | None) -> dict[str, Setup]:
+    submissions = "/api/procedures/huong-tro-cap/submissions"
+    setups: dict[str, Setup] = {}
+    for mode in ("FULL", "NORMAL"):
+        env = {"SQLITE_SYNCHRONOUS": mode}
+        baseline = f"durable SQLite {mode}"
+        setups[baseline] = Setup("benchmarks.bare_app:durable_sqlite", "/", env)
+        setups[f"function SQLite {mode}"] = Setup("submit_fn.main:app", submissions, env, baseline)
+        setups[f"  without fast path {mode}"] = Setup("benchmarks.bare_app:function_without_fast_path()", submissions, env,
+                                                      baseline, f"function SQLite {mode}")
+    if postgresql_url:
+        env = {"DATABASE_URL": postgresql_url}
+        setups["durable PostgreSQL"] = Setup("benchmarks.bare_app:durable_postgresql", "/", env)
+        setups["function PostgreSQL"] = Setup("submit_fn.main:app", submissions, env, "durable PostgreSQL")
+        setups["  without fast path PG"] = Setup("benchmarks.bare_app:function_without_fast_path()", submissions, env,
+                                                 "durable PostgreSQL", "function PostgreSQL")
+    return setups
+
+
+def _create_baseline_tables(work: Path, postgresql_url: str | None) -> dict[str, str]:
+    """A SQLite file per setup (the durable one's table made first); the bare table in PostgreSQL."""
+    files = {}
+    for port in range(PORTS, PORTS + 20):
+        files[port] = f"sqlite:///{work / f'bench-{port}.sqlite3'}"
+        with sqlite3.connect(work / f"bench-{port}.sqlite3") as connection:
+            connection.execute(bare_app.TABLE)
+    if postgresql_url:
+        import psycopg
+
+        with psycopg.connect(postgresql_url) as connection:
+            connection.execute(bare_app.TABLE)
+    return files
+
+
+def _median_share(runs: list[dict], baseline: list[dict], key: str) -> str:
+    shares = [run[key] / base[key] for run, base in zip(runs, baseline, strict=True)]
+    return f"{statistics.median(shares):.0%} ({', '.join(f'{s:.0%}' for s in shares)})"
+
+
+def _report(options, rounds: dict[str, list[dict]], setups: dict[str, Setup]) -> None:
+    kind = f"{options.threads} threads each" if options.threads > 1 else "sync"
+    print(f"wrk -t2 -c{options.connections} -d{options.seconds}s, {options.rounds} rounds taking turns, "
+          f"gunicorn {options.workers} workers ({kind}), loopback, {os.cpu_count()} cores; medians of the rounds")
+    print(f"{'':30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'CPU ms/req':>11}")
+    for name, runs in rounds.items():
+        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99", "cpu_ms")}
+        non_2xx = sum(run["non_2xx"] for run in runs)
+        print(f"{name:30} {median['rps']:9.0f} {median['p50']:8.2f} {median['p99']:8.2f} {non_2xx:8d} {median['cpu_ms']:11.3f}")
+    print("\nshare of the durable baseline, median of the rounds (each round):")
+    for name, setup in setups.items():
+        if setup.baseline:
+            print(f"{name.strip():30} throughput {_median_share(rounds[name], rounds[setup.baseline], 'rps')}; "
+                  f"p99 {_median_share(rounds[name], rounds[setup.baseline], 'p99')}")
+    print("\nthe fast path: the function's throughput as a share of the same without it, median of the rounds (each round):")
+    for name, setup in setups.items():
+        if setup.variant_of:
+            print(f"{setup.variant_of:30} {_median_share(rounds[setup.variant_of], rounds[name], 'rps')}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=5, help="length of one load")
-    parser.add_argument("--rounds", type=int, default=3, help="loads of each server, taking turns")
+    parser.add_argument("--rounds", type=int, default=5, help="loads of each server, taking turns")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, the same for every server")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker, the same for every server (1: sync workers)")
+    parser.add_argument("--no-postgresql", action="store_true", help="leave PostgreSQL out")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
+    with ExitStack() as stack:
+        postgresql_url = None if options.no_postgresql else stack.enter_context(postgresql())
+        _run(options, postgresql_url)
+
+
+def _run(options, postgresql_url: str | None) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-submit-"))
     example = load_catalogue()["huong-tro-cap"].examples[0]
     script = work / "post.lua"
     script.write_text(LUA.format(body=json.dumps(example, ensure_ascii=False)))
     env = {**os.environ, "RECEIPT_KEY": "k" * 40, "VAR_DIR": str(work), "PYTHONPATH": str(ROOT)}
-    submissions = "/api/procedures/huong-tro-cap/submissions"
-    targets = {
-        "function (SQLite FULL)": ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "FULL"}),
-        "function (SQLite NORMAL)": ("submit_fn.main:app", submissions, {"SQLITE_SYNCHRONOUS": "NORMAL"}),
-        BARE: ("benchmarks.bare_app:app", "/", {}),
-        "empty Flask route (context)": ("benchmarks.bare_app:flask_app", "/", {}),
-    }
+    setups = _setups(postgresql_url)
+    databases = _create_baseline_tables(work, postgresql_url)
     urls, servers = {}, {}
     try:
-        for port, (name, (target, path, settings)) in enumerate(targets.items(), start=18000):
-            database = {"DATABASE_URL": f"sqlite:///{work / f'bench-{port}.sqlite3'}"}
-            servers[name] = _serve(target, port, env | settings | database, options.workers, options.threads)
-            urls[name] = f"http://127.0.0.1:{port}{path}"
+        for port, (name, setup) in enumerate(setups.items(), start=PORTS):
+            servers[name] = _serve(setup.target, port, env | {"DATABASE_URL": databases[port]} | setup.env, options.workers, options.threads)
+            urls[name] = f"http://127.0.0.1:{port}{setup.path}"
             _load(urls[name], script, 2, options.connections, servers[name])  # warm up
-        rounds: dict[str, list[dict]] = {name: [] for name in targets}
+        rounds: dict[str, list[dict]] = {name: [] for name in setups}
         for _ in range(options.rounds):
             for name, url in urls.items():
                 rounds[name].append(_load(url, script, options.seconds, options.connections, servers[name]))
@@ -129,18 +207,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
-    kind = f"{options.threads} threads each" if options.threads > 1 else "sync"
-    print(f"wrk -t2 -c{options.connections} -d{options.seconds}s, {options.rounds} rounds taking turns, "
-          f"gunicorn {options.workers} workers ({kind}), loopback, {os.cpu_count()} cores; medians of the rounds")
-    print(f"{'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'CPU ms/req':>11}")
-    for name, runs in rounds.items():
-        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99", "cpu_ms")}
-        non_2xx = sum(run["non_2xx"] for run in runs)
-        print(f"{name:28} {median['rps']:9.0f} {median['p50']:8.2f} {median['p99']:8.2f} {non_2xx:8d} {median['cpu_ms']:11.3f}")
-    for name, runs in rounds.items():
-        if name != BARE:
-            share = [run["rps"] / bare["rps"] for run, bare in zip(runs, rounds[BARE])]
-            print(f"{name} / bare throughput: {statistics.median(share):.0%} (rounds: {', '.join(f'{s:.0%}' for s in share)})")
+    _report(options, rounds, setups)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sitegen.pages import format_date, strings
-from submit_fn.procedures import Field, Procedure, Text
+from sitegen.templating import format_date, strings
+from submit_fn.model.procedures import Field, Procedure, Text
 
 AREAS = ("form", "fields", "rules", "guidance")
 FORM_TEXTS = ("number", "basis", "name", "addressee", "declaration", "signer")
 AT_LEAST = ("minLength", "minimum", "minItems")  # raising these makes a rule stricter
 AT_MOST = ("maxLength", "maximum", "maxItems")  # lowering these makes a rule stricter
 SHAPE = ("type", "format", "pattern")
+LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def diff(old: Procedure, new: Procedure) -> list[Change]:
         *_form_changes(old, new),
         *_field_changes(old, new),
         *_rule_changes(old, new),
+        *_document_changes(old, new),
         *_guidance_changes(old, new),
     ]
 
@@ -75,7 +78,8 @@ def report(old: Procedure, new: Procedure, lang: str, heading: str = "###") -> s
 
 def _form_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
     pairs = [("title", Text.of(old.meta["title"]), Text.of(new.meta["title"]))]
-    pairs += [(key, Text.of(old.meta["form"].get(key)), Text.of(new.meta["form"].get(key))) for key in FORM_TEXTS]
+    old_form, new_form = old.meta["form"] or {}, new.meta["form"] or {}  # null: nothing to file
+    pairs += [(key, Text.of(old_form.get(key)), Text.of(new_form.get(key))) for key in FORM_TEXTS]
     for key, before, after in pairs:
         if before != after:
             yield Change("form", f"/x-procedure/{key}", say(
@@ -87,6 +91,23 @@ def _form_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
             "diff_changed", what=strings()["diff_meta_processing_working_days"],
             old=_or_none(days_before), new=_or_none(days_after),
         ))
+
+
+def _document_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
+    """The papers taken as files (`x-documents`), matched by id: added, removed, or asked in other words
+    or in other cases."""
+    before = {d.id: d for d in old.documents}
+    after = {d.id: d for d in new.documents}
+    for key, document in before.items():
+        if key not in after:
+            yield Change("form", f"/x-documents/{document.position}", say("diff_document_removed", title=document.title))
+    for key, document in after.items():
+        was = before.get(key)
+        at = f"/x-documents/{document.position}"
+        if was is None:
+            yield Change("form", at, say("diff_document_added", title=document.title))
+        elif (was.title, was.hint, was.when) != (document.title, document.hint, document.when):
+            yield Change("form", at, say("diff_document_changed", old=was.title, new=document.title))
 
 
 def _or_none(value: object) -> object:
@@ -232,6 +253,28 @@ def _rule_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
     for key, (base, rule) in new_rules.items():
         if key not in old_rules:
             yield Change("rules", base or "/", say("diff_rule_added", rule=describe_rule(new, base, rule)))
+    yield from _check_changes(old, new)
+
+
+def _check_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
+    """The schemas' `x-checks`, matched by id and place: an error refuses answers, a warning only says."""
+    old_checks = {(c.id, c.at): c for c in old.checks}
+    new_checks = {(c.id, c.at): c for c in new.checks}
+    for key, check in old_checks.items():
+        if key not in new_checks:
+            kind = "diff_rule_removed" if check.level == "error" else "diff_warning_removed"
+            yield Change("rules", check.at or "/", say(kind, rule=_quoted(check.message)))
+    for key, check in new_checks.items():
+        before = old_checks.get(key)
+        if before is None:
+            kind = "diff_rule_added" if check.level == "error" else "diff_warning_added"
+            yield Change("rules", check.at or "/", say(kind, rule=_quoted(check.message)))
+        elif (before.level, before.message) != (check.level, check.message):
+            yield Change("rules", check.at or "/", say("diff_check_changed", old=_quoted(before.message), new=_quoted(check.message)))
+
+
+def _quoted(text: Text) -> Text:
+    return Text(f"«{text.vi}»", f"«{text.en}»")
 
 
 def describe_rule(procedure: Procedure, base: str, rule: dict) -> Text:
@@ -277,18 +320,27 @@ def _joined(parts: list[Text]) -> Text:
 # Guidance -------------------------------------------------------------------
 
 
+NOT_GUIDANCE = ("estimator", "sources")  # a switch of the page; where the facts come from, not what they are
+
+
 def _guidance_changes(old: Procedure, new: Procedure) -> Iterator[Change]:
     for key in dict.fromkeys([*new.guidance, *old.guidance]):
         before, after = old.guidance.get(key), new.guidance.get(key)
-        if before == after or isinstance(after, bool) or isinstance(before, bool):
-            continue  # equal, or a switch of the page (the estimator), not guidance text
+        if before == after or key in NOT_GUIDANCE:
+            continue
         what = strings().get(key) or strings()[f"guidance_{key}"]
         if isinstance(after or before, dict):
             yield Change("guidance", f"/x-guidance/{key}", say(
-                "diff_text_changed", what=what, old=_or_none(Text.of(before)), new=_or_none(Text.of(after))
+                "diff_text_changed", what=what, old=_or_none(_unlinked(Text.of(before))), new=_or_none(_unlinked(Text.of(after)))
             ))
             continue
         yield from _list_changes(key, what, _items(before or []), _items(after or []))
+
+
+def _unlinked(text: Text | None) -> Text | None:
+    """A guidance text's [links](other-page.md) as their words: relative to the guidance page, they would
+    point elsewhere from the what-changed page."""
+    return text and Text(*(LINK.sub(r"\1", words) for words in (text.vi, text.en)))
 
 
 def _list_changes(key: str, what: Text, before: list[Text], after: list[Text]) -> Iterator[Change]:
@@ -309,15 +361,17 @@ def _list_changes(key: str, what: Text, before: list[Text], after: list[Text]) -
 
 def _items(values: list) -> list[Text]:
     """A guidance list's entries as texts: plain texts, channels, legal acts or sources."""
-    return [_item(value) for value in values]
+    return [_unlinked(_item(value)) for value in values]
 
 
 def _item(value: object) -> Text:
     if isinstance(value, str):
         return Text(value, value)
     if "act" in value:
-        act = Text.of(value["act"])
-        return Text(f"{act.vi}, {value['articles']}", f"{act.en}, {value['articles']}")
+        act, articles = Text.of(value["act"]), value["articles"]
+        if isinstance(articles, str):  # an earlier version's one string, English shorthand: the act alone in Vietnamese
+            return Text(act.vi, f"{act.en}, {articles}")
+        return say("legal_basis_item", act=act, articles=Text.of(articles))
     if "kind" in value:
         channel, text = strings()[f"channel_{value['kind']}"], Text.of(value["text"])
         return Text(f"{channel.vi}: {text.vi}", f"{channel.en}: {text.en}")

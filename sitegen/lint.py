@@ -5,21 +5,36 @@ Each finding names the file, the JSON pointer in it, what is wrong and how to fi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from submit_fn.pdf_layout import CHARS_PER_LINE, MAX_LINES
-from submit_fn.procedures import Catalogue, Field, Procedure
+from sitegen.templating import STRINGS_FILE
+from submit_fn.model.answer_checks import KINDS, shapes_of
+from submit_fn.model.procedures import VERSIONS_DIR, Catalogue, Check, Field, Procedure, schema_path
+from submit_fn.pdf.layout import CHARS_PER_LINE, MAX_LINES
 
-ACT = re.compile(r"\d+/\d{4}/[A-ZĐ][A-ZĐ0-9-]*")  # e.g. 74/2025/QH15, 374/2025/NĐ-CP, 15/2023/TT-BLĐTBXH
-ARTICLES = re.compile(r"\b(arts?\.|Điều|Form No\.|Mẫu số)")
+ACT = re.compile(r"\d+/(\d{4}/)?[A-ZĐ][A-ZĐ0-9-]*")  # e.g. 74/2025/QH15, 374/2025/NĐ-CP, 107/QĐ-BNV
+ARTICLES = {  # what an article reference starts with, in each language
+    "vi": re.compile(r"\b(Điều|Mẫu số|Phụ lục|[Tt]hủ tục)\b"),
+    "en": re.compile(r"\b(arts?\.|Forms? No\.|Appendix|procedure)"),
+}
+LEGACY_ARTICLES = re.compile(r"\b(arts?\.|Điều|Form No\.|Mẫu số)")  # one string for both languages, earlier versions only
+# English legal shorthand has no place in Vietnamese text: "Điều 39", "Mẫu số 10", "Nghị định", "Luật".
+ENGLISH_LEGAL = re.compile(r"(?<!\w)(arts?\.|articles?\b|forms? no\b|decrees?\b|circulars?\b|law on\b|resolutions?\b|clauses?\b)",
+                           re.IGNORECASE)
 LABEL_ROOM = 2 * CHARS_PER_LINE  # a label longer than two printed lines crowds the answer off the page
 OPTION_ROOM = CHARS_PER_LINE  # a tick-box choice prints on one line
 CHOICE_WIDGETS = {"radio", "select", "checkboxes"}
 NUMBER_WIDGETS = {"number", "money"}
+VIETNAMESE_PAGES = Path(__file__).resolve().parent.parent / "docs" / "vi"
+NUMBER_NORMALIZERS = {"integer-words", "amount-vnd"}  # they read text into a number: for integer answers only
+TODAY_KINDS = {"date-not-future", "age-at-least", "working-days-since-at-most"}  # no fixed example can break them for ever
+VALUE_KINDS = {"age-at-least": int, "months-within-working-life": int, "working-days-since-at-most": int, "not-value": str}
 
 
 @dataclass(frozen=True)
@@ -34,11 +49,19 @@ class Finding:
 
 
 def lint_catalogue(catalogue: Catalogue) -> list[Finding]:
-    return [finding for history in catalogue.versions.values() for p in history for finding in lint(p)]
+    """Every version of every procedure, and the site's own Vietnamese words."""
+    schemas = [
+        finding
+        for history in catalogue.versions.values()
+        for p in history
+        for finding in (*lint(p), *_next_steps(p, catalogue))
+    ]
+    return schemas + list(site_word_findings())
 
 
 def lint(procedure: Procedure) -> list[Finding]:
-    checks = (_texts, _rules_exercised, _reachable, _sections, _layout, _legal_basis)
+    checks = (_texts, _rules_exercised, _reachable, _sections, _layout, _worker_form, _legal_basis, _sources,
+              _vietnamese, _normalizers, _answer_checks, _documents)
     return [finding for check in checks for finding in check(procedure)]
 
 
@@ -117,8 +140,7 @@ def _rules_exercised(procedure: Procedure) -> Iterator[Finding]:
 
 
 def schema_pointer_of(base: str) -> str:
-    parts = base.split("/")[1:]
-    return "".join("/items" if part == "*" else f"/properties/{part}" for part in parts)
+    return schema_path(base)
 
 
 def _reachable(procedure: Procedure) -> Iterator[Finding]:
@@ -187,12 +209,159 @@ def _widget_problem(field: Field, widget: str | None) -> str | None:
     return None
 
 
-# Legal basis -----------------------------------------------------------------
+# Normalisers and checks across answers ----------------------------------------
+
+
+def _normalizers(procedure: Procedure) -> Iterator[Finding]:
+    for field in procedure.fields:
+        names = field.schema.get("x-normalize", [])
+        at = schema_pointer(field)
+        number = field.schema.get("type") == "integer"
+        for name in names:
+            if (name in NUMBER_NORMALIZERS) != number:
+                kind = "a whole number" if number else "text"
+                yield _finding(procedure, at + "/x-normalize", f"{name!r} does not fit «{field.label.vi}», whose answer is {kind}",
+                               "use integer-words or amount-vnd for whole numbers, the others for text")
+        if field.widget == "money" and "amount-vnd" not in names:
+            yield _finding(procedure, at + "/x-normalize", f"the amount «{field.label.vi}» is not read as people type amounts",
+                           'add "x-normalize": ["amount-vnd"], so that 8.500.000 is 8,500,000 đồng everywhere')
+
+
+def _answer_checks(procedure: Procedure) -> Iterator[Finding]:
+    questions = {f.pointer: f for f in procedure.fields if "*" not in f.pointer}
+    for check in procedure.checks:
+        for problem, fix in _check_problems(check, questions):
+            yield _finding(procedure, check.declared, f"the check {check.id!r}: {problem}", fix)
+
+
+def _check_problems(check: Check, questions: dict[str, Field]) -> Iterator[tuple[str, str]]:
+    written = check.written
+    if check.on_question and ("fields" in written or "at" in written):
+        yield "on a question, the question itself is the subject", "name the other answers in \"with\" (relative pointers), not \"fields\" or \"at\""
+    if not check.on_question and ("with" in written or not check.fields):
+        yield "at the top of a schema, a check names its answers", 'list them in "fields" (JSON pointers), the subject first'
+    if any(pointer is None for pointer in check.fields):
+        yield "a relative pointer in \"with\" leads above the form", "count the levels up from the question again"
+    missing = [pointer for pointer in check.fields if pointer is not None and pointer not in questions]
+    for pointer in missing:
+        yield f"{pointer} is not a question of this form", "name an existing question (was it renamed or removed?), or remove the check"
+    shapes = shapes_of(check) if check.fields else None
+    if shapes is None:
+        kind = KINDS[check.kind]
+        counted = f"{len(kind.shapes) - kind.optional} to {len(kind.shapes)}{' or more' if kind.more else ''}"
+        yield f"{check.kind!r} compares {counted} answers, not {len(check.fields)}", 'fix "fields" or "with"'
+    elif not missing and None not in check.fields:
+        for pointer, shape in zip(check.fields, shapes):
+            if not _answer_fits(questions[pointer], shape):
+                yield f"{pointer} is not {_SHAPE_WORDS[shape]}, as {check.kind!r} needs", "compare answers of the right kind"
+    if check.at not in check.fields:
+        yield f'"at" {check.at} is not one of the answers compared', 'choose "at" among "fields"'
+    if check.when is not None:
+        yield from _when_problems(check.when, check.written["when"]["field"], questions)
+    wanted = VALUE_KINDS.get(check.kind)
+    if wanted and not isinstance(check.value, wanted):
+        yield f"{check.kind!r} needs a \"value\" ({wanted.__name__})", 'add "value"'
+    if check.kind == "not-value" and check.at in questions:
+        options = {o.value for o in questions[check.at].options}
+        if options and check.value not in options:
+            yield f"{check.value!r} is not a choice of {check.at}", "use one of the question's own choices"
+    today_only = check.kind in TODAY_KINDS or (check.kind == "months-within-working-life" and len(check.fields) < 3)
+    if not check.example and not today_only:
+        yield "no example breaks it, so the build cannot tell it works", 'add "example" (answers that break it)'
+
+
+def _when_problems(when: tuple[str | None, tuple[str, ...]], written: str, questions: dict[str, Field]) -> Iterator[tuple[str, str]]:
+    """A `when` (of a check or a document) names a question with choices, and only its choices."""
+    field, values = when
+    options = {o.value for o in questions[field].options} if field in questions else set()
+    if not options:
+        yield f'"when" names {written}, which is not a question with choices', "name a question with choices"
+    elif not set(values) <= options:
+        yield f'"when" lists {sorted(set(values) - options)}, not choices of {field}', "list the question's own choices"
+
+
+def _documents(procedure: Procedure) -> Iterator[Finding]:
+    """The papers asked as files: unique ids, conditions on real choices, and only on a worker form."""
+    if procedure.documents and not procedure.has_worker_form:
+        yield _finding(procedure, "/x-documents", "a procedure in which the worker files nothing asks for files", 'remove "x-documents"')
+    questions = {f.pointer: f for f in procedure.fields if "*" not in f.pointer}
+    seen: set[str] = set()
+    for document in procedure.documents:
+        at = f"/x-documents/{document.position}"
+        if document.id in seen:
+            yield _finding(procedure, at, f"the id {document.id!r} is used twice", "give each paper its own id")
+        seen.add(document.id)
+        if document.when is not None:
+            for problem, fix in _when_problems(document.when, document.when[0], questions):
+                yield _finding(procedure, at, f"the document {document.id!r}: {problem}", fix)
+
+
+_SHAPE_WORDS = {"date": "a date (format date)", "integer": "a whole number (type integer)", "text": "text (type string)"}
+
+
+def _answer_fits(field: Field, shape: str) -> bool:
+    schema = field.schema
+    if shape == "date":
+        return schema.get("format") == "date"
+    if shape == "integer":
+        return schema.get("type") == "integer"
+    return schema.get("type") == "string" or "enum" in schema or bool(field.options)
+
+
+def _next_steps(procedure: Procedure, catalogue: Catalogue) -> Iterator[Finding]:
+    """A warning's next step opens another form with answers carried over: both ends must exist."""
+    here = {f.pointer for f in procedure.fields if "*" not in f.pointer}
+    for check in procedure.checks:
+        if not check.next:
+            continue
+        at = f"{check.declared}/next"
+        target_id = check.next["procedure"]
+        if target_id not in catalogue.versions:
+            yield _finding(procedure, at + "/procedure", f"{target_id!r} is not a procedure", "name one of the six procedure ids")
+            continue
+        target = catalogue[target_id]
+        there = {f.pointer: f for f in target.fields if "*" not in f.pointer and f.kind == "leaf"}
+        for to, source in check.next["carry"].items():
+            where = f"{at}/carry{to}"
+            if to not in there:
+                yield _finding(procedure, where, f"{target_id} has no question {to}", "carry to an existing question of that form, or remove it")
+            elif isinstance(source, dict):
+                options = {o.value for o in there[to].options}
+                if options and source["const"] not in options:
+                    yield _finding(procedure, where, f"{source['const']!r} is not a choice of {to} in {target_id}",
+                                   "carry one of that question's own choices")
+            elif source not in here:
+                yield _finding(procedure, where, f"{source or 'the pointer'} is not a question of this form",
+                               "carry an existing answer (a pointer relative to the question, on a question)")
+
+
+
+# Procedures with nothing to file ---------------------------------------------
+
+
+def _worker_form(procedure: Procedure) -> Iterator[Finding]:
+    """A worker form says where and how to file; a procedure without one asks, offers and exemplifies nothing."""
+    guidance = procedure.guidance
+    if procedure.has_worker_form:
+        if not guidance.get("channels"):
+            yield _finding(procedure, "/x-guidance", "the guidance does not say where and how to file",
+                           'add "channels" (online, in person, by post…) to "x-guidance"')
+        return
+    for key in ("properties", "x-sections", "examples", "x-invalid-examples", "x-checks"):
+        if procedure.schema.get(key):
+            yield _finding(procedure, f"/{key}", f"\"x-procedure\".\"form\" is null (the worker files nothing), yet the schema has {key!r}",
+                           f"remove {key!r}, or describe the form the worker files in \"x-procedure\".\"form\"")
+    if "channels" in guidance:
+        yield _finding(procedure, "/x-guidance/channels", "a procedure in which the worker files nothing says where to file",
+                       "remove \"channels\"; say in \"after\" what the worker can do instead")
+
+
+# Legal basis and Vietnamese words --------------------------------------------
 
 
 def _legal_basis(procedure: Procedure) -> Iterator[Finding]:
-    basis = procedure.meta["form"]["basis"]
-    if not ACT.search(basis["vi"]) or not ACT.search(basis["en"]):
+    basis = procedure.meta["form"]["basis"] if procedure.has_worker_form else None
+    if basis and (not ACT.search(basis["vi"]) or not ACT.search(basis["en"])):
         yield _finding(procedure, "/x-procedure/form/basis", "the form's legal basis names no act number",
                        "write the act with its number, e.g. 'Nghị định số 374/2025/NĐ-CP', in both languages")
     for index, entry in enumerate(procedure.guidance["legal_basis"]):
@@ -200,6 +369,80 @@ def _legal_basis(procedure: Procedure) -> Iterator[Finding]:
         if not ACT.search(entry["act"]["vi"]) or not ACT.search(entry["act"]["en"]):
             yield _finding(procedure, at + "/act", f"«{entry['act']['vi']}» has no act number like 74/2025/QH15",
                            "write the act's number and symbol in both languages")
-        if not ARTICLES.search(entry["articles"]):
-            yield _finding(procedure, at + "/articles", f"{entry['articles']!r} names no article or form",
-                           "name the article ('art. 38(1)(c)') or the form ('Form No. 10'); mark \"verify\": true if unconfirmed")
+        articles = entry["articles"]
+        if isinstance(articles, str) and not _kept_earlier_version(procedure):
+            yield _finding(procedure, at + "/articles", f"{articles!r} is one string for both pages, so the Vietnamese page "
+                           "would print it as it is", 'write it in each language: {"vi": "Điều 39", "en": "art. 39"}')
+        texts = articles.items() if isinstance(articles, dict) else [("vi", articles)]
+        for lang, text in texts:
+            pattern = ARTICLES[lang] if isinstance(articles, dict) else LEGACY_ARTICLES
+            if not pattern.search(text):
+                yield _finding(procedure, at + "/articles", f"{text!r} names no article or form",
+                               "name the article or the form in each language: {\"vi\": \"Điều 38 khoản 1\", "
+                               "\"en\": \"art. 38(1)\"} or {\"vi\": \"Mẫu số 10\", \"en\": \"Form No. 10\"}; "
+                               "mark \"verify\": true if unconfirmed")
+
+
+def _kept_earlier_version(procedure: Procedure) -> bool:
+    """An earlier version kept unchanged in forms/versions/: its one-language strings stay as they were."""
+    return f"/{VERSIONS_DIR}/" in procedure.file
+
+
+def _sources(procedure: Procedure) -> Iterator[Finding]:
+    if _kept_earlier_version(procedure):
+        return
+    for index, source in enumerate(procedure.guidance.get("sources", [])):
+        if isinstance(source, str):
+            yield _finding(procedure, f"/x-guidance/sources/{index}", "a source written once for both pages",
+                           'name it as what it is, in each language: {"vi": "Thủ tục hành chính 1.014748 …", "en": "…"}')
+
+
+def vietnamese_texts(node: object, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every Vietnamese text a worker may read: titles, descriptions and the "vi"
+    of each text pair; never comments, English, or example answers."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from vietnamese_texts(item, f"{pointer}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        at = f"{pointer}/{key}"
+        if key in ("x-en", "en", "$comment", "examples", "x-invalid-examples", "const", "enum", "pattern"):
+            continue
+        if isinstance(value, str) and key in ("title", "description", "vi"):
+            yield at, value
+        else:
+            yield from vietnamese_texts(value, at)
+
+
+def english_legal_shorthand(text: str) -> str | None:
+    found = ENGLISH_LEGAL.search(text)
+    return found.group(0) if found else None
+
+
+SHORTHAND_FIX = "write it in Vietnamese: «Điều 39», «Mẫu số 10», «Nghị định số 374/2025/NĐ-CP», «Luật Việc làm số 74/2025/QH15»"
+
+
+def _vietnamese(procedure: Procedure) -> Iterator[Finding]:
+    for at, text in vietnamese_texts(procedure.schema):
+        shorthand = english_legal_shorthand(text)
+        if shorthand:
+            yield _finding(procedure, at, f"the Vietnamese text has the English legal shorthand «{shorthand}»", SHORTHAND_FIX)
+
+
+def site_word_findings(strings_file: Path = STRINGS_FILE, pages: Path = VIETNAMESE_PAGES) -> Iterator[Finding]:
+    """The same rule for the site's own words (strings.json) and the hand-written Vietnamese pages."""
+    raw = json.loads(strings_file.read_text(encoding="utf-8"))
+    for key, value in raw.items():
+        words = re.sub(r"\{\w+\}", "", value.get("vi", "")) if isinstance(value, dict) else ""  # {placeholders} are code
+        shorthand = english_legal_shorthand(words)
+        if shorthand:
+            yield Finding(f"sitegen/{strings_file.name}", f"/{key}/vi",
+                          f"the Vietnamese text has the English legal shorthand «{shorthand}»", SHORTHAND_FIX)
+    for page in sorted(pages.glob("*.md")):
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
+            shorthand = english_legal_shorthand(re.sub(r"`[^`]*`", "", line))  # `code` names keys, not law
+            if shorthand:
+                yield Finding(f"docs/vi/{page.name}", f"line {number}",
+                              f"the Vietnamese page has the English legal shorthand «{shorthand}»", SHORTHAND_FIX)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from submit_fn.procedures import PROCEDURE_IDS, PROCEDURE_SUFFIX, VERSIONS_DIR, archived_id
+from submit_fn.model.procedures import PROCEDURE_IDS, PROCEDURE_SUFFIX, VERSIONS_DIR, archived_id
 
 DEFAULT_GRACE_DAYS = 14  # an operational choice (see the maintainers' guide), not a legal rule
 VERSION = re.compile(r"^[0-9]{4}\.[0-9]+$")

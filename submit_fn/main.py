@@ -16,13 +16,21 @@ if "submit_fn" not in sys.modules:  # deployed alone, this folder is the root an
     sys.modules["submit_fn"] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(sys.modules["submit_fn"])
 
-from submit_fn.api import create_app
+from werkzeug.wrappers import Response
+
+from submit_fn.service.api import create_app
+from submit_fn.service.settings import ConfigError
+
+WORKER_BOOT_ERROR = 3  # gunicorn stops, instead of starting workers again, when one exits with it
 
 logging.basicConfig(level=logging.INFO, format="%(message)s")
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as error:  # one line saying what to set (README), no traceback
+    print(error, file=sys.stderr)
+    raise SystemExit(WORKER_BOOT_ERROR) from None
 
 
 def submit(request):
-    """Serve the same routes as `app`, inside the function's own request."""
-    with app.request_context(request.environ):
-        return app.full_dispatch_request()
+    """Serve the same routes as `app`, through the same WSGI stack (trusted proxies, the hot path)."""
+    return Response.from_app(app, request.environ)

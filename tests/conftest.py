@@ -28,6 +28,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def worker_form_ids() -> tuple[str, ...]:
+    """The procedures in which the worker files something: those with a form page, a blank PDF and
+    submissions (CONTRACT.md: tam-dung is not one). Tests over forms iterate over these."""
+    from submit_fn.model.procedures import load_catalogue
+
+    return tuple(p.id for p in load_catalogue() if p.has_worker_form)
+
+
 def run_build(site_dir: Path, forms_dir: Path | None = None) -> subprocess.CompletedProcess:
     """Run `python build.py` as a maintainer would, optionally on a copy of forms/."""
     env = {**os.environ}
@@ -70,3 +78,67 @@ def site_url(built_site: Path) -> Iterator[str]:
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Debian's Chromium; a downloaded browser is neither available nor wanted."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def still_pages() -> Iterator[None]:
+    """Every browser context the suite opens prefers reduced motion, and the theme then runs no transitions:
+    a test reads a page in its final state, never one caught mid-animation (axe once read the header's
+    title while it faded). One place for all contexts: pytest-playwright's and the tests' own."""
+    from playwright.sync_api import Browser
+
+    originals = {"new_context": Browser.new_context, "new_page": Browser.new_page}
+
+    def still(method):
+        def opened(self, **options):
+            options.setdefault("reduced_motion", "reduce")
+            return method(self, **options)
+
+        return opened
+
+    for name, method in originals.items():
+        setattr(Browser, name, still(method))
+    yield
+    for name, method in originals.items():
+        setattr(Browser, name, method)
+
+
+POLICY_VIOLATION = "Content-Security-Policy violation:"
+REPORT_POLICY_VIOLATIONS = f"""document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `{POLICY_VIOLATION} ${{event.violatedDirective}} blocked ${{event.blockedURI}} at ${{event.sourceFile}}:${{event.lineNumber}}`));"""
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations(request, monkeypatch):
+    """Every page a browser test opens keeps to the Content-Security-Policy the site and the function send
+    (submit_fn/service/security_headers.py): a blocked script, handler or style fails the test."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    from playwright.sync_api import Browser
+
+    violations: list[str] = []
+
+    def watch(context):
+        context.add_init_script(REPORT_POLICY_VIOLATIONS)
+        context.on("console", lambda message: violations.append(message.text) if message.text.startswith(POLICY_VIOLATION) else None)
+        return context
+
+    new_context, new_page = Browser.new_context, Browser.new_page
+    monkeypatch.setattr(Browser, "new_context", lambda self, *args, **kwargs: watch(new_context(self, *args, **kwargs)))
+    monkeypatch.setattr(Browser, "new_page", lambda self, *args, **kwargs: watch(new_page(self, *args, **kwargs).context).pages[-1])
+    yield
+    assert violations == []
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def api(request, tmp_path_factory) -> Iterator[str]:
+    """The function over HTTP, on a SQLite file and on a real PostgreSQL server (a module may define its own)."""
+    from tests.servers import function_server, postgresql
+
+    if request.param == "sqlite":
+        with function_server(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}") as url:
+            yield url
+    else:
+        with postgresql() as database_url, function_server(database_url) as url:
+            yield url

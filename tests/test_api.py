@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from submit_fn.procedures import PROCEDURE_IDS, load_catalogue
-from submit_fn.receipts import parse_receipt_id
-from tests.servers import OFFICE_TOKEN, function_server, postgresql
+from submit_fn.model.procedures import PROCEDURE_IDS, load_catalogue
+from submit_fn.service.receipts import parse_receipt_id
+from tests.conftest import worker_form_ids
+from tests.servers import OFFICE_TOKEN
 
 CATALOGUE = load_catalogue()
+FORMS = worker_form_ids()
 OFFICE = {"Authorization": f"Bearer {OFFICE_TOKEN}"}
+BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # what Chromium asks for when it follows a redirect
 
 
 class Reply:
@@ -34,27 +37,23 @@ class Reply:
         return self.body.decode("utf-8")
 
 
-def call(base: str, method: str, path: str, body: bytes | dict | None = None, headers: dict | None = None, content_type: str = "application/json") -> Reply:
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def call(base: str, method: str, path: str, body: bytes | dict | None = None, headers: dict | None = None,
+         content_type: str = "application/json", follow_redirects: bool = True) -> Reply:
     data = json.dumps(body).encode() if isinstance(body, dict) else body
     request = urllib.request.Request(base + path, data=data, method=method, headers=headers or {})
     if data is not None:
         request.add_header("Content-Type", content_type)
+    opener = urllib.request.build_opener() if follow_redirects else urllib.request.build_opener(NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with opener.open(request, timeout=30) as response:
             return Reply(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         return Reply(error.code, error.headers, error.read())
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def api(request, tmp_path_factory) -> Iterator[str]:
-    """The function over HTTP, on a SQLite file and on a real PostgreSQL server."""
-    if request.param == "sqlite":
-        with function_server(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}") as url:
-            yield url
-    else:
-        with postgresql() as database_url, function_server(database_url) as url:
-            yield url
 
 
 def submit(api: str, procedure_id: str, answers: dict, headers: dict | None = None) -> Reply:
@@ -82,7 +81,7 @@ def test_a_schema_is_served_bundled_with_an_etag_and_revalidates(api):
     assert again.status == 304
 
 
-@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+@pytest.mark.parametrize("procedure_id", FORMS)
 def test_every_valid_example_gets_a_receipt_that_holds_no_personal_data(api, procedure_id):
     procedure = CATALOGUE[procedure_id]
     reply = submit(api, procedure_id, procedure.examples[0])
@@ -100,7 +99,7 @@ def test_every_valid_example_gets_a_receipt_that_holds_no_personal_data(api, pro
             assert secret not in public.text
 
 
-@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+@pytest.mark.parametrize("procedure_id", FORMS)
 def test_every_invalid_example_is_refused_at_its_pointer(api, procedure_id):
     for case, answers in CATALOGUE[procedure_id].invalid_examples():
         reply = submit(api, procedure_id, answers)
@@ -184,7 +183,7 @@ def test_an_office_lists_filters_and_reads_submissions_and_their_filled_pdf(api)
 def test_a_claim_is_stored_with_the_benefit_rules_estimate_for_the_office_only(api):
     from datetime import date
 
-    from submit_fn.benefit_rules import add_months
+    from submit_fn.model.benefit_rules import add_months
 
     late = {**CATALOGUE["huong-tro-cap"].examples[0], "contract_end_date": "2025-01-02", "contribution_months": 59}
     receipt = submit(api, "huong-tro-cap", late).json["receipt"]
@@ -194,14 +193,14 @@ def test_a_claim_is_stored_with_the_benefit_rules_estimate_for_the_office_only(a
     assert "late" in estimate["problems"] and estimate["months"] == 4
     described = call(api, "GET", "/api/openapi.json").json["components"]["schemas"]["ClaimEstimate"]
     assert list(Draft202012Validator(described, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(estimate)) == []
-    other = submit(api, "tam-dung", CATALOGUE["tam-dung"].examples[0]).json["receipt"]
+    other = submit(api, "chuyen-noi-huong", CATALOGUE["chuyen-noi-huong"].examples[0]).json["receipt"]
     assert call(api, "GET", f"/api/office/submissions/{other['id']}", headers=OFFICE).json["estimate"] is None
 
 
 def test_the_office_sees_a_short_claim_and_a_reason_to_check_but_the_claim_is_stored(api):
     from datetime import timedelta
 
-    from submit_fn.procedures import today_in_vietnam
+    from submit_fn.model.procedures import today_in_vietnam
 
     ended = (today_in_vietnam() - timedelta(days=10)).isoformat()
     short = {**CATALOGUE["huong-tro-cap"].examples[0], "contract_end_date": ended, "contribution_months": 11,
@@ -214,13 +213,13 @@ def test_the_office_sees_a_short_claim_and_a_reason_to_check_but_the_claim_is_st
 
 
 def test_the_same_idempotency_key_and_body_returns_the_same_receipt(api):
-    answers = CATALOGUE["tam-dung"].examples[0]
+    answers = CATALOGUE["chuyen-noi-huong"].examples[0]
     key = {"Idempotency-Key": "retry-of-one-tap-1"}
-    first, second = submit(api, "tam-dung", answers, key), submit(api, "tam-dung", answers, key)
+    first, second = submit(api, "chuyen-noi-huong", answers, key), submit(api, "chuyen-noi-huong", answers, key)
     assert first.status == second.status == 201
     assert first.json == second.json
     changed = {**answers, "phone": "0987654321"}
-    assert submit(api, "tam-dung", changed, key).status == 409
+    assert submit(api, "chuyen-noi-huong", changed, key).status == 409
 
 
 def test_concurrent_retries_with_one_key_store_one_submission(api):
@@ -243,6 +242,58 @@ def test_a_plain_html_form_post_gets_an_html_receipt_page(api):
     assert reply.status == 422 and reply.headers["Content-Type"].startswith("text/html")
     assert 'role="alert"' in reply.text and "Hãy nhập ngày sinh của bạn." in reply.text
     assert 'value="Nguyễn Thị Hoa"' in reply.text
+
+
+def test_without_javascript_the_form_comes_back_with_the_chosen_provinces_wards_and_answers_kept(api):
+    """The "show the communes/wards" button: nothing is judged or stored, the answers come back as typed
+    (escaped), and each ward question lists the chosen province's wards by name."""
+    fields = [("_lang", "vi"), ("_step", "wards"), ("full_name", "Hoa <script>alert(1)</script>"),
+              ("current_address.province", "15"), ("citizen_id", "001190012345")]
+    reply = call(api, "POST", "/api/procedures/tiep-tuc/submissions", urllib.parse.urlencode(fields).encode(),
+                 content_type="application/x-www-form-urlencoded")
+    assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/html")
+    assert 'value="Hoa &lt;script&gt;alert(1)&lt;/script&gt;"' in reply.text and "<script>alert" not in reply.text
+    assert 'role="alert"' not in reply.text  # nothing judged yet
+    options = re.search(r'<select id="f-current_address-ward" name="current_address.ward".*?</select>', reply.text, re.DOTALL).group(0)
+    from submit_fn.model.divisions import wards_by_province
+
+    assert options.count("<option value=\"") == len(wards_by_province()["15"]) + 1
+    assert 'value="15" selected' in reply.text
+
+
+def test_without_javascript_every_error_is_listed_with_a_link_to_its_question_and_dates_as_written_in_vietnam(api):
+    fields = [("_lang", "vi"), ("centre_province", "01"), ("birth_date", "2031-05-06"), ("citizen_id", "0011900"),
+              ("phone", "12")]
+    reply = call(api, "POST", "/api/procedures/tiep-tuc/submissions", urllib.parse.urlencode(fields).encode(),
+                 content_type="application/x-www-form-urlencoded")
+    assert reply.status == 422
+    summary = re.search(r'<div class="errors" role="alert".*?</div>', reply.text, re.DOTALL).group(0)
+    links = re.findall(r'<li><a href="#(f-[\w-]+)">', summary)
+    assert {"f-birth_date", "f-citizen_id", "f-phone", "f-full_name", "f-declaration"} <= set(links)
+    assert all(f'id="{target}"' in reply.text for target in links)  # each link lands on its question
+    assert "«06/05/2031»" in summary and "2031-05-06" not in summary
+    assert "0011900" not in summary  # an identity number is never repeated in a message
+    assert 'id="f-citizen_id-error">Số định danh cá nhân phải gồm đúng 12 chữ số' in reply.text
+    assert "javascript:" not in reply.text
+
+
+def test_a_plain_form_post_is_redirected_to_its_receipt_so_a_reload_never_files_twice(api):
+    """Post/Redirect/Get: the browser lands on GET /api/receipts/<id>; reloading that page stores nothing."""
+    procedure_id = "tiep-tuc"
+    before = len(call(api, "GET", f"/api/office/submissions?procedure={procedure_id}&limit=200", headers=OFFICE).json)
+    redirected = call(api, "POST", f"/api/procedures/{procedure_id}/submissions", form_body(CATALOGUE[procedure_id].examples[0], "en"),
+                      headers=BROWSER, content_type="application/x-www-form-urlencoded", follow_redirects=False)
+    assert redirected.status == 303
+    location = redirected.headers["Location"]
+    receipt_id = re.fullmatch(r"/api/receipts/([0-9A-Z-]+)\?lang=en", location).group(1)
+    for _ in range(2):  # the page, then a reload
+        page = call(api, "GET", location, headers=BROWSER)
+        assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
+        assert "Accept" in page.headers["Vary"]
+        assert f'data-receipt-id="{receipt_id}"' in page.text and "Received" in page.text
+    listed = call(api, "GET", f"/api/office/submissions?procedure={procedure_id}&limit=200", headers=OFFICE).json
+    assert len(listed) == before + 1
+    assert call(api, "GET", location).json["receipt"]["id"] == receipt_id  # a program still gets JSON
 
 
 def test_a_plain_form_post_too_large_to_read_gets_a_page_saying_so_whatever_the_route(api):
@@ -285,7 +336,7 @@ def test_logs_carry_route_and_status_but_no_personal_data(api, caplog):
     assert {line["route"] for line in lines} == {"/api/procedures/<procedure_id>/submissions"}
     assert {line["status"] for line in lines} == {201, 422}
     logged = caplog.text
-    for secret in (example["citizen_id"], example["social_insurance_number"], example["bank_account"]["account_number"], "99\""):
+    for secret in (example["citizen_id"], example["id_issue_date"], example["bank_account"]["account_number"], "99\""):
         assert secret not in logged
 
 
@@ -311,9 +362,9 @@ def test_a_plain_form_post_gets_the_filled_pdf_or_a_page_of_errors(api):
     from urllib.parse import urlencode
 
     form = urlencode({"_lang": "vi", "full_name": "Nguyễn Văn A"}).encode()
-    reply = call(api, "POST", "/api/procedures/tam-dung/pdf", form, content_type="application/x-www-form-urlencoded")
+    reply = call(api, "POST", "/api/procedures/cham-dut/pdf", form, content_type="application/x-www-form-urlencoded")
     assert reply.status == 422 and reply.headers["Content-Type"].startswith("text/html")
-    assert "Cần sửa một số câu trả lời" in reply.text
+    assert "Cần sửa các câu trả lời sau" in reply.text and 'value="Nguyễn Văn A"' in reply.text  # the form again, answers kept
 
 
 def plain_form(answers: dict, lang: str) -> bytes:
@@ -323,8 +374,8 @@ def plain_form(answers: dict, lang: str) -> bytes:
 
 
 def test_a_plain_form_post_of_complete_answers_gets_the_filled_pdf_in_the_pages_language(api):
-    answers = CATALOGUE["tam-dung"].examples[0]
-    reply = call(api, "POST", "/api/procedures/tam-dung/pdf", plain_form(answers, "en"), content_type="application/x-www-form-urlencoded")
+    answers = CATALOGUE["cham-dut"].examples[0]
+    reply = call(api, "POST", "/api/procedures/cham-dut/pdf", plain_form(answers, "en"), content_type="application/x-www-form-urlencoded")
     assert reply.status == 200 and reply.headers["Content-Type"] == "application/pdf"
     text = pdf_text(reply.body)
     assert answers["full_name"] in text and "Full name" in text
@@ -332,9 +383,9 @@ def test_a_plain_form_post_of_complete_answers_gets_the_filled_pdf_in_the_pages_
 
 def test_the_pdf_route_answers_problems_as_the_submissions_route_does(api):
     unknown = call(api, "POST", "/api/procedures/khong-co/pdf", {})
-    wrong_type = call(api, "POST", "/api/procedures/tam-dung/pdf", b"full_name=A", content_type="text/plain")
-    malformed = call(api, "POST", "/api/procedures/tam-dung/pdf", b"{not json")
-    wrong_method = call(api, "GET", "/api/procedures/tam-dung/pdf")
+    wrong_type = call(api, "POST", "/api/procedures/cham-dut/pdf", b"full_name=A", content_type="text/plain")
+    malformed = call(api, "POST", "/api/procedures/cham-dut/pdf", b"{not json")
+    wrong_method = call(api, "GET", "/api/procedures/cham-dut/pdf")
     for reply, status in ((unknown, 404), (wrong_type, 415), (malformed, 400), (wrong_method, 405)):
         assert reply.status == status and reply.headers["Content-Type"].startswith("application/problem+json"), (status, reply.text)
         assert reply.json["status"] == status and reply.json["title"] and reply.json["detail"]
@@ -348,3 +399,99 @@ def test_a_receipt_prints_as_a_pdf_without_personal_data(api):
     text = pdf_text(reply.body)
     assert receipt["id"] in text
     assert answers["full_name"] not in text and answers["citizen_id"] not in text
+
+
+def test_a_procedure_with_nothing_to_file_says_so_and_points_to_its_guidance(api):
+    """tam-dung: the centre acts on a missed notification; no answers are taken, whatever is sent."""
+    before = len(call(api, "GET", "/api/office/submissions?procedure=tam-dung", headers=OFFICE).json)
+    for route in ("submissions", "pdf"):
+        for body in ({}, {"full_name": "Nguyễn Thị Hoa"}):
+            reply = call(api, "POST", f"/api/procedures/tam-dung/{route}", body)
+            assert reply.status == 404 and reply.headers["Content-Type"].startswith("application/problem+json"), reply.text
+            assert reply.json["type"] == "/api/problems/nothing-to-file" and reply.json["guidance"] == "/thu-tuc/tam-dung/"
+            assert "không phải nộp biểu mẫu nào" in reply.json["detail"] and "/thu-tuc/tam-dung/" in reply.json["detail"]
+    english = call(api, "POST", "/api/procedures/tam-dung/submissions", {}, {"Accept-Language": "en"})
+    assert english.json["title"] == "Nothing to file in this procedure" and english.json["guidance"] == "/en/thu-tuc/tam-dung/"
+    page = call(api, "POST", "/api/procedures/tam-dung/submissions", b"_lang=vi&full_name=A", content_type="application/x-www-form-urlencoded")
+    assert page.status == 404 and page.headers["Content-Type"].startswith("text/html")
+    assert "Thủ tục này không có gì để nộp" in page.text and "/thu-tuc/tam-dung/" in page.text
+    assert len(call(api, "GET", "/api/office/submissions?procedure=tam-dung", headers=OFFICE).json) == before
+    listed = {p["id"]: p for p in call(api, "GET", "/api/procedures").json}
+    assert listed["tam-dung"] == {"id": "tam-dung", "title": CATALOGUE["tam-dung"].title.vi, "version": CATALOGUE["tam-dung"].version}
+    described = call(api, "GET", "/api/openapi.json").json["paths"]["/api/procedures/{procedure_id}/submissions"]["post"]
+    assert "tam-dung" in described["description"] and "nothing-to-file" in described["description"]
+
+
+def test_a_receipt_is_due_the_records_working_days_later(api):
+    """Record 1.014748: 15 working days to the claim's decision; 1.014751: 2 to continue; 1.014753: 3 to transfer;
+    1.014749 and 1.014752 set no time (no due date)."""
+    from datetime import date
+
+    from submit_fn.model.working_days import working_days_after
+
+    for procedure_id, days in (("huong-tro-cap", 15), ("tiep-tuc", 2), ("chuyen-noi-huong", 3), ("cham-dut", None), ("tim-kiem-viec-lam", None)):
+        receipt = submit(api, procedure_id, CATALOGUE[procedure_id].examples[0]).json["receipt"]
+        received = date.fromisoformat(receipt["received_at"][:10])
+        assert receipt["due_date"] == (working_days_after(received, days).isoformat() if days else None), procedure_id
+def form_body(answers: dict, lang: str = "vi") -> bytes:
+    from tests.test_forms_browser import form_pairs
+
+    return urllib.parse.urlencode(form_pairs(answers, lang)).encode()
+
+
+@pytest.mark.parametrize("procedure_id", worker_form_ids())
+def test_answers_typed_as_people_type_them_are_stored_clean_from_json_and_plain_form_posts(api, procedure_id):
+    """Spaced numbers, +84, "30 tháng": accepted, and stored exactly as the example is written."""
+    from tests.typed import as_typed
+
+    example = CATALOGUE[procedure_id].examples[0]
+    typed = as_typed(example)
+    assert typed != example
+    as_json = submit(api, procedure_id, typed)
+    as_form = call(api, "POST", f"/api/procedures/{procedure_id}/submissions", form_body(typed), BROWSER,
+                   content_type="application/x-www-form-urlencoded")
+    assert as_json.status == 201, as_json.body
+    assert as_form.status == 200, as_form.text  # the receipt's own page, after the redirect
+    receipt_id = re.search(r'data-receipt-id="([^"]+)"', as_form.text).group(1)
+    for stored_id in (as_json.json["receipt"]["id"], receipt_id):
+        stored = call(api, "GET", f"/api/office/submissions/{stored_id}", headers=OFFICE).json["answers"]
+        assert stored == example
+
+
+def test_a_transfer_to_the_same_province_is_refused_in_the_words_of_the_form_page(api):
+    example = CATALOGUE["chuyen-noi-huong"].examples[0]
+    same = {**example, "destination": {"province": "01", "ward": "00070", "street": "Số 12 phố Hàng Bạc"}}
+    for lang, words in (("vi", "Chỉ chuyển nơi hưởng khi chuyển sang tỉnh/thành phố khác."), ("en", "A transfer is only to another province")):
+        reply = submit(api, "chuyen-noi-huong", same, {"Accept-Language": lang})
+        assert reply.status == 422
+        assert [(e["pointer"], e["keyword"]) for e in reply.json["errors"]] == [("/destination/province", "x-check")]
+        assert words in reply.json["errors"][0]["message"]
+    as_form = call(api, "POST", "/api/procedures/chuyen-noi-huong/submissions", form_body(same),
+                   content_type="application/x-www-form-urlencoded")
+    assert as_form.status == 422 and "Chỉ chuyển nơi hưởng khi chuyển sang tỉnh/thành phố khác." in as_form.text
+
+
+def test_impossible_answers_are_refused_each_beside_its_question(api):
+    from datetime import timedelta
+
+    from submit_fn.model.procedures import today_in_vietnam
+
+    tomorrow = (today_in_vietnam() + timedelta(days=1)).isoformat()
+    claim = {**CATALOGUE["huong-tro-cap"].examples[0], "birth_date": "2099-01-01", "contract_end_date": tomorrow}
+    reply = submit(api, "huong-tro-cap", claim)
+    assert reply.status == 422
+    assert {(e["pointer"], e["keyword"]) for e in reply.json["errors"]} == {("/birth_date", "x-check"), ("/contract_end_date", "x-check")}
+    transfer = {**CATALOGUE["chuyen-noi-huong"].examples[0], "months_remaining": 3}
+    assert [e["pointer"] for e in submit(api, "chuyen-noi-huong", transfer).json["errors"]] == ["/months_remaining"]
+    notification = CATALOGUE["tim-kiem-viec-lam"].examples[0]
+    late_month = {**notification, "benefit_month": 4, "benefit_decision": {**notification["benefit_decision"], "months": 3}}
+    assert [e["message"] for e in submit(api, "tim-kiem-viec-lam", late_month).json["errors"]] == [
+        "Số thứ tự tháng không thể lớn hơn số tháng được hưởng ghi trong quyết định; hãy kiểm tra lại phụ lục quyết định."]
+
+
+def test_a_warning_never_blocks_a_notification_of_a_new_job(api):
+    """"Has a job", starting inside the benefit period: worth a warning on the page, and still received."""
+    notification = CATALOGUE["tim-kiem-viec-lam"].examples[0]
+    has_job = {**notification, "current_situation": {"status": "co-viec-lam", "employer": "Công ty TNHH May Hà Nội",
+                                                    "start_date": "2026-04-01"}}
+    assert submit(api, "tim-kiem-viec-lam", has_job).status == 201

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from submit_fn.procedures import load_catalogue
+from submit_fn.model.procedures import load_catalogue
 from tests.conftest import ROOT
-from tests.servers import RECEIPT_KEY, call_json, free_port, function_server, wait_for
+from tests.servers import OFFICE_TOKEN, RECEIPT_KEY, call_json, free_port, function_server, wait_for
 
 BIN = Path(sys.executable).parent
 
@@ -30,13 +30,16 @@ def _environment(tmp_path: Path) -> dict:
     }
 
 
-def test_generated_requests_from_the_openapi_description_never_get_a_500_and_match_it(tmp_path):
+@pytest.mark.parametrize("office", [[], ["--include-path-regex", "^/api/office/", "--header", f"Authorization: Bearer {OFFICE_TOKEN}"]],
+                         ids=["anyone", "office-token"])
+def test_generated_requests_from_the_openapi_description_never_get_a_500_and_match_it(tmp_path, office):
     """Every check schemathesis has (statuses, headers, bodies against their schemas, Allow on 405,
     auth...) but one: answers valid for the description's loose body schema may still break the
-    procedure's own rules (ward in province, NUL bytes), so a 422 or 400 to them is right."""
+    procedure's own rules (ward in province, NUL bytes), so a 422 or 400 to them is right.
+    The office routes are also run with a valid token, so their filters and bodies are generated too."""
     with function_server(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}") as url:
         result = subprocess.run(
-            [str(BIN / "schemathesis"), "run", f"{url}/api/openapi.json", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
+            [str(BIN / "schemathesis"), "run", f"{url}/api/openapi.json", *office, "--checks", "all", "--exclude-checks", "positive_data_acceptance",
              "--max-examples", "60", "--generation-deterministic", "--request-timeout", "10", "--workers", "1"],
             capture_output=True, text=True, timeout=600, check=False,
         )

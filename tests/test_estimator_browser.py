@@ -7,7 +7,7 @@ import time
 from playwright.sync_api import Page, expect
 
 from tests.conftest import OUTPUT
-from tests.test_benefit_rules import CASES, matches
+from tests.test_benefit_rules import BENEFIT_MONTHS, CASES, matches
 
 PHONE = {"width": 360, "height": 740}
 
@@ -26,11 +26,22 @@ def test_the_browser_estimator_agrees_with_the_python_rules_on_every_worked_exam
     assert max(one["ms"] for one in timed) < 1000
 
 
+def test_the_browser_counts_benefit_months_as_the_python_rules_do(page: Page, site_url: str):
+    page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
+    page.wait_for_function("typeof window.benefitMonth === 'function'")
+    found = page.evaluate("""cases => cases.map(c => c.months.map((_, i) => {
+        const month = window.benefitMonth(c.start, i + 1);
+        return [month.from, month.to];
+    }))""", BENEFIT_MONTHS)
+    assert {case["start"]: months for case, months in zip(BENEFIT_MONTHS, found) if months != case["months"]} == {}
+
+
 def test_the_estimator_answers_within_a_second_of_the_last_answer(page: Page, site_url: str):
     page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
     page.fill("#est-end", "2026-03-31")
     page.fill("#est-window", "24")
     page.fill("#est-total", "48")
+    page.fill("#est-filing", "2026-04-06")  # filed in time: a late claim gets no amount
     started = time.perf_counter()
     page.fill("#est-salary", "8000000")
     expect(page.locator(".bhtn-estimator .estimate")).to_contain_text("4.800.000 đ", timeout=1000)
@@ -88,12 +99,12 @@ def test_a_deadline_on_a_day_off_and_the_2013_law_are_marked_unconfirmed(page: P
     expect(result).to_have_text("This tool only has the rules for contracts that ended on or after 1 January 2015. Please ask the Employment Service Centre.")
 
 
-def test_without_javascript_the_page_says_the_estimator_needs_it(browser, site_url: str):
+def test_without_javascript_the_page_says_the_estimator_cannot_run(browser, site_url: str):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
     expect(page.locator(".bhtn-estimator")).to_be_hidden()
-    assert "Công cụ ước tính cần JavaScript" in page.content()
+    assert "Công cụ ước tính không chạy được trên trình duyệt này" in page.content()
     context.close()
 
 
@@ -130,3 +141,87 @@ def test_axe_finds_no_violation_with_an_estimate_and_its_warnings_shown(page: Pa
     expect(page.locator(".bhtn-estimator li.unconfirmed")).to_be_visible()
     expect(page.locator(".bhtn-estimator li.warn").first).to_be_visible()
     assert violations(page) == []
+
+
+def _estimate_for(page: Page, salary: str, window: str = "24", total: str = "48", filing: str = "2026-04-06"):
+    page.fill("#est-end", "2026-03-31")
+    page.fill("#est-window", window)
+    page.fill("#est-total", total)
+    page.fill("#est-filing", filing)
+    page.fill("#est-salary", salary)
+    return page.locator(".bhtn-estimator .estimate")
+
+
+def test_a_salary_typed_with_dots_spaces_or_đ_is_read_as_đồng(page: Page, site_url: str):
+    """8.500.000 was read as 8.5 and gave "4 đ"."""
+    page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
+    for typed in ("8.500.000", "8 500 000 đ", "8,500,000", "8500000"):
+        result = _estimate_for(page, typed, window="24 tháng", total="48 tháng")
+        expect(result).to_contain_text("Mức hưởng mỗi tháng: 5.100.000 đ (60% × 8.500.000 đ = 5.100.000 đ)")
+    expect(result).to_contain_text("Số tháng hưởng: 4 (đóng 48 tháng")
+
+
+def test_a_salary_that_cannot_be_read_as_đồng_gets_no_estimate(page: Page, site_url: str):
+    page.goto(f"{site_url}/en/thu-tuc/huong-tro-cap/")
+    result = _estimate_for(page, "8.5")
+    expect(result).to_have_text("Enter the salary in đồng, for example 8,500,000 or 8500000 (no decimals).")
+    result = _estimate_for(page, "8500000", window="two years")
+    expect(result).to_have_text("Enter the months as a number, for example 24.")
+
+
+def test_a_worker_who_does_not_qualify_gets_no_amount_start_or_schedule_but_what_to_do(page: Page, site_url: str):
+    page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
+    result = _estimate_for(page, "8.500.000", window="11", total="11")
+    expect(result).to_contain_text("bạn chưa đủ điều kiện hưởng trợ cấp")
+    expect(result).to_contain_text("Cần đóng từ đủ 12 tháng trong thời gian trên.")
+    expect(result).to_contain_text("tư vấn, giới thiệu việc làm")
+    expect(result).to_contain_text("có thể đủ điều kiện khi hợp đồng sau chấm dứt")
+    for misleading in ("Mức hưởng", "Số tháng hưởng", "Trợ cấp được tính từ", "Tháng hưởng thứ", "Tháng hưởng đầu tiên"):
+        expect(result).not_to_contain_text(misleading)
+
+
+def test_a_filing_date_before_the_contract_ended_is_refused(page: Page, site_url: str):
+    page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
+    result = _estimate_for(page, "8.500.000", filing="2026-03-30")
+    expect(result).to_have_text("Ngày nộp hồ sơ không thể trước ngày chấm dứt hợp đồng: chỉ nộp sau khi hợp đồng đã chấm dứt. "
+                                "Hãy sửa một trong hai ngày.")
+    page.fill("#est-filing", "2026-03-31")
+    expect(result).to_contain_text("Mức hưởng mỗi tháng: 5.100.000 đ")
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_every_estimator_field_has_a_border_that_stands_out_3_to_1(page: Page, site_url: str):
+    """WCAG 1.4.11: a field's edge must be seen against the page around it."""
+    page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
+    fields = page.locator(".bhtn-estimator input, .bhtn-estimator select")
+    assert fields.count() == 9
+    for index in range(fields.count()):
+        style = fields.nth(index).evaluate("""e => {
+            const own = getComputedStyle(e), around = getComputedStyle(e.closest('.bhtn-estimator'));
+            return {width: parseFloat(own.borderTopWidth), border: own.borderTopColor, page: around.backgroundColor === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)' : around.backgroundColor};
+        }""")
+        assert style["width"] >= 1 and _contrast(style["border"], style["page"]) >= 3, style
+
+
+def test_the_claim_form_fetches_the_benefit_rules_only_once_the_worker_answers(browser, site_url: str):
+    """A first visit does not pay for the estimator's 20 KB of rules; the first answer fetches them."""
+    context = browser.new_context(viewport=PHONE, base_url=site_url)
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto("/bieu-mau/huong-tro-cap/")
+    page.wait_for_load_state("networkidle")
+    assert not any("benefit-rules" in url for url in fetched)
+    with page.expect_request("**/assets/data/benefit-rules.vi.json"):
+        page.fill("input[name='contract_end_date']", "2025-01-02")
+    expect(page.locator(".bhtn-claim-warning")).to_contain_text("đã quá 3 tháng")
+    context.close()

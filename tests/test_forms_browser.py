@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from submit_fn.procedures import PROCEDURE_IDS, load_catalogue
-from tests.conftest import OUTPUT
+from submit_fn.model.procedures import load_catalogue, today_in_vietnam
+from tests.conftest import OUTPUT, worker_form_ids
 
 CATALOGUE = load_catalogue()
 SCREENS = OUTPUT / "screens"
@@ -32,19 +33,43 @@ def form_pairs(answers: dict, lang: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def ward_name(code: str) -> str:
+    from submit_fn.model.divisions import wards_by_province
+
+    return next(ward.name for wards in wards_by_province().values() for ward in wards if ward.code == code)
+
+
+def answer(page: Page, name: str, value: object) -> None:
+    """One answer as a person gives it: ticks, choices, wards by their name (never a code), typing."""
+    if value is True:
+        page.check(f"input[name='{name}']")
+    elif isinstance(value, list):
+        for choice in value:
+            page.check(f"input[name='{name}'][value='{choice}']")
+    elif page.locator(f"input[type=radio][name='{name}']").count():
+        page.check(f"input[type=radio][name='{name}'][value='{value}']")
+    elif name.endswith("ward"):
+        page.select_option(f"select[name='{name}']", label=ward_name(str(value)))
+    elif page.locator(f"select[name='{name}']").count():
+        page.select_option(f"select[name='{name}']", str(value))
+    else:
+        page.fill(f"input[name='{name}']:not([type=hidden]), textarea[name='{name}']", str(value))
+
+
 def fill(page: Page, answers: dict, javascript: bool = True) -> None:
-    for name, value in _controls(answers):
-        if value is True:
-            page.check(f"input[name='{name}']")
-        elif isinstance(value, list):
-            for choice in value:
-                page.check(f"input[name='{name}'][value='{choice}']")
-        elif page.locator(f"input[type=radio][name='{name}']").count():
-            page.check(f"input[type=radio][name='{name}'][value='{value}']")
-        elif page.locator(f"select[name='{name}']").count() and (javascript or not name.endswith("ward")):
-            page.select_option(f"select[name='{name}']", str(value))  # without JavaScript a ward is typed by code
-        else:
-            page.fill(f"input[name='{name}']:not([type=hidden]), textarea[name='{name}']", str(value))
+    """Every answer in order. Without JavaScript the wards come last: the worker presses "show the
+    communes/wards" once the provinces are chosen, and the form comes back with their lists."""
+    pairs = _controls(answers)
+    wards = [] if javascript else [(name, value) for name, value in pairs if name.endswith("ward")]
+    for name, value in pairs:
+        if (name, value) not in wards:
+            answer(page, name, value)
+    if wards:
+        expect(page.locator(f"select[name='{wards[0][0]}']")).to_be_hidden()  # no list before the province is known
+        page.locator("button[name=_step]").first.click()
+        expect(page.get_by_role("status")).to_be_visible()
+        for name, value in wards:
+            answer(page, name, value)
 
 
 def send(page: Page) -> None:
@@ -60,7 +85,7 @@ def phone(browser: Browser, site_url: str):
     context.close()
 
 
-@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+@pytest.mark.parametrize("procedure_id", worker_form_ids())
 def test_a_complete_form_reaches_a_receipt_on_a_phone(phone: Page, procedure_id):
     phone.goto(f"/bieu-mau/{procedure_id}/")
     fill(phone, CATALOGUE[procedure_id].examples[0])
@@ -104,12 +129,15 @@ def test_a_wrong_answer_is_explained_in_english_on_the_english_form(phone: Page)
 
 def test_a_conditional_question_appears_only_when_it_applies(phone: Page):
     phone.goto("/bieu-mau/huong-tro-cap/")
-    account = phone.locator("#f-bank_account-account_number")
+    account, cash = phone.locator("#f-bank_account-account_number"), phone.locator("#f-cash_office")
     expect(account).to_be_hidden()
+    expect(cash).to_be_hidden()
     phone.check("input[name=payment_method][value=tai-khoan]")
     expect(account).to_be_visible()
+    expect(phone.locator("#f-bank_account-account_holder")).to_be_visible()
     phone.check("input[name=payment_method][value=tien-mat]")
     expect(account).to_be_hidden()
+    expect(cash).to_be_visible()  # Form No. 10: with no account, cash at a named grassroots social-insurance office
 
 
 def test_the_wards_offered_are_those_of_the_chosen_province(phone: Page):
@@ -128,16 +156,15 @@ def test_a_reload_restores_the_answers(phone: Page):
     expect(phone.locator("#f-centre_province")).to_have_value("01")
 
 
-def test_a_send_while_offline_keeps_everything_and_offers_to_retry(phone: Page):
+def test_a_send_while_offline_keeps_everything_and_goes_when_the_connection_returns(phone: Page):
     phone.goto("/bieu-mau/tiep-tuc/")
     fill(phone, CATALOGUE["tiep-tuc"].examples[0])
     phone.context.set_offline(True)
     send(phone)
-    retry = phone.locator(".bhtn-status button")
-    expect(retry).to_be_visible()
+    expect(phone.locator(".bhtn-status")).to_contain_text("hồ sơ đang chờ gửi")
+    expect(phone.locator(".bhtn-status button")).to_have_text("Thử lại")
     expect(phone.locator("#f-full_name")).to_have_value(CATALOGUE["tiep-tuc"].examples[0]["full_name"])
-    phone.context.set_offline(False)
-    retry.click()
+    phone.context.set_offline(False)  # no tap needed (tests/test_offline_browser.py: exactly one receipt)
     expect(phone.locator("[data-receipt-id]")).to_be_visible(timeout=15_000)
 
 
@@ -147,7 +174,7 @@ def test_without_javascript_the_form_posts_and_gets_an_html_receipt(browser: Bro
     page.goto(site_url + "/bieu-mau/huong-tro-cap/")
     example = CATALOGUE["huong-tro-cap"].examples[1]
     fill(page, example, javascript=False)
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Gửi hồ sơ").click()
     expect(page.locator("[data-receipt-id]")).to_be_visible()
     context.close()
 
@@ -241,40 +268,70 @@ def _left_to_the_function(procedure, error) -> bool:
     return error.keyword in SERVER_ONLY or ("wardInProvince" in SERVER_ONLY and ward_in_province)
 
 
+def _breaking_checks(procedure, today: date) -> list[dict]:
+    """The first example changed to break each of its x-checks: by the check's own example, and
+    for those judged against today, a day either side of the limit."""
+    out = []
+    for check in procedure.checks:
+        subject = check.fields[0]
+        if check.example:
+            case = {"set": {subject: check.example["value"]}} if check.on_question else check.example
+            out.append(procedure.example_with(case))
+        if check.kind == "date-not-future":
+            days = [today, today + timedelta(days=1)]
+        elif check.kind == "age-at-least":
+            turns = today.replace(year=today.year - check.value)
+            days = [turns, turns + timedelta(days=1)]
+        else:
+            continue
+        out += [procedure.example_with({"set": {subject: day.isoformat()}}) for day in days]
+    return out
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize("procedure_id", PROCEDURE_IDS)
+@pytest.mark.parametrize("procedure_id", worker_form_ids())
 def test_the_browser_checks_the_answers_as_the_function_does(page: Page, site_url, procedure_id, lang):
-    from submit_fn.validation import answer_errors
+    """Every rule of the schema and every x-check, with the same words, judged on the same day."""
+    from submit_fn.model.validation import CHECK_KEYWORD, answer_errors
 
     procedure = CATALOGUE[procedure_id]
-    instances = [*procedure.examples, *(i for _, i in procedure.invalid_examples()), *_mutations(procedure)]
+    today = today_in_vietnam()
+    breaking = _breaking_checks(procedure, today)
+    instances = [*procedure.examples, *(i for _, i in procedure.invalid_examples()), *_mutations(procedure), *breaking]
     page.goto(f"{site_url}{'/en' if lang == 'en' else ''}/bieu-mau/{procedure_id}/")
     page.wait_for_function("typeof window.bhtnValidate === 'function'")
-    found = page.evaluate("list => list.map(answers => window.bhtnValidate(answers))", instances)
-    compared = 0
+    found = page.evaluate("([list, today]) => list.map(answers => window.bhtnValidate(answers, today))", [instances, today.isoformat()])
+    compared = checked = 0
     for instance, client in zip(instances, found):
-        server = answer_errors(procedure, instance, lang)
+        server = answer_errors(procedure, instance, lang, today)
+        checked += sum(e.keyword == CHECK_KEYWORD for e in server)
         expected = {(e.pointer, e.keyword, e.message) for e in server if not _left_to_the_function(procedure, e)}
         assert {(e["pointer"], e["keyword"], e["message"]) for e in client} == expected, instance
         compared += len(expected)
-    print(f"{procedure_id} ({lang}): {len(instances)} answer sets, {compared} errors found alike by browser and function")
+    assert checked >= len([c for c in procedure.checks if c.level == "error" and (c.example or c.kind in ("date-not-future", "age-at-least"))]) > 0
+    print(f"{procedure_id} ({lang}): {len(instances)} answer sets, {compared} errors ({checked} x-checks) found alike by browser and function")
 
 
-def test_a_mistake_the_browser_can_see_is_shown_without_asking_the_function(phone: Page):
-    """A wrong citizen id, and a short contract without the signed contract (a rule across questions)."""
-    answers = {**CATALOGUE["huong-tro-cap"].examples[0], "citizen_id": "12345", "contract_type": "tu-1-den-duoi-12-thang"}
-    phone.goto("/bieu-mau/huong-tro-cap/")
+def refused_by_the_page(phone: Page, procedure_id: str, answers: dict, *words: str) -> None:
+    """Filled and sent: the page lists the mistakes in these words, and asks the function nothing."""
+    phone.goto(f"/bieu-mau/{procedure_id}/")
     fill(phone, answers)
     requests = []
     phone.on("request", lambda r: requests.append(r.url) if "/api/" in r.url else None)
     phone.click("button[type=submit]")
     summary = phone.locator(".bhtn-summary[role=alert]")
     expect(summary).to_be_visible()
-    expect(summary).to_contain_text("12 chữ số")
-    expect(summary).to_contain_text("bản hợp đồng đã ký")
-    expect(phone.locator(".q[data-name='attachments'] .error")).to_be_visible()
+    for text in words:
+        expect(summary).to_contain_text(text)
     expect(phone.locator(".bhtn-review")).to_be_hidden()
     assert requests == []
+
+
+def test_a_mistake_the_browser_can_see_is_shown_without_asking_the_function(phone: Page):
+    """A wrong citizen id, and a short contract without the signed contract (a rule across questions)."""
+    answers = {**CATALOGUE["huong-tro-cap"].examples[0], "citizen_id": "12345", "contract_type": "tu-1-den-duoi-12-thang"}
+    refused_by_the_page(phone, "huong-tro-cap", answers, "12 chữ số", "bản sao có chứng thực của hợp đồng")
+    expect(phone.locator(".q[data-name='attachments'] .error")).to_be_visible()
 
 
 def test_a_mistake_only_the_function_can_see_comes_back_as_field_errors(phone: Page):
@@ -295,7 +352,7 @@ def test_a_printed_form_page_looks_like_a_paper_form(browser: Browser, site_url)
     """Printed from the browser: A4 from our @page rule, answers on it, no site chrome or buttons."""
     import subprocess
 
-    from sitegen.pages import strings
+    from sitegen.templating import strings
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site_url + "/bieu-mau/huong-tro-cap/")
@@ -333,8 +390,8 @@ def _tab_to(page: Page, name: str, limit: int = 300) -> None:
 def test_a_whole_form_can_be_filled_and_sent_with_the_keyboard_alone(browser: Browser, site_url):
     context = browser.new_context(viewport=PHONE, base_url=site_url, locale="en-US")
     page = context.new_page()
-    page.goto("/bieu-mau/tam-dung/")
-    for name, value in _controls(CATALOGUE["tam-dung"].examples[0]):
+    page.goto("/bieu-mau/cham-dut/")
+    for name, value in _controls(CATALOGUE["cham-dut"].examples[0]):
         control = page.locator(f"[name='{name}']").first
         kind = control.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
         if kind == "radio":
@@ -368,3 +425,118 @@ def test_a_whole_form_can_be_filled_and_sent_with_the_keyboard_alone(browser: Br
     page.keyboard.press("Enter")  # send
     expect(page.locator("[data-receipt-id]")).to_be_visible(timeout=15_000)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def office_site(built_site, tmp_path_factory):
+    """The site and a function whose office token the test holds, to read back what was stored."""
+    from sitegen.local_server import one_origin_app
+    from submit_fn.service.api import create_app
+    from tests.servers import serving, settings_for
+
+    database = tmp_path_factory.mktemp("typed") / "submissions.sqlite3"
+    with serving(one_origin_app(built_site, create_app(settings_for(f"sqlite:///{database}")))) as url:
+        yield url
+
+
+@pytest.mark.parametrize("procedure_id", worker_form_ids())
+def test_a_form_typed_as_people_type_reaches_a_receipt_without_an_error_and_is_stored_clean(browser: Browser, office_site, procedure_id):
+    """001 190 012 345, +84 912 345 678, "36 tháng", doubled spaces: not one error, and the office
+    reads the answers exactly as the schema's example writes them."""
+    from tests.servers import OFFICE_TOKEN
+    from tests.typed import as_typed
+
+    example = CATALOGUE[procedure_id].examples[0]
+    context = browser.new_context(viewport=PHONE, base_url=office_site)
+    page = context.new_page()
+    page.goto(f"/bieu-mau/{procedure_id}/")
+    fill(page, as_typed(example))
+    page.click("button[type=submit]")
+    expect(page.locator(".bhtn-review")).to_be_visible()
+    expect(page.locator(".bhtn-summary")).to_be_hidden()
+    page.click("button[type=submit]")
+    receipt = page.locator("[data-receipt-id]")
+    expect(receipt).to_be_visible(timeout=15_000)
+    stored = page.request.get(f"/api/office/submissions/{receipt.get_attribute('data-receipt-id')}",
+                              headers={"Authorization": f"Bearer {OFFICE_TOKEN}"})
+    assert stored.json()["answers"] == example
+    context.close()
+
+
+def test_without_javascript_a_form_typed_as_people_type_gets_a_receipt(browser: Browser, office_site):
+    from tests.servers import OFFICE_TOKEN
+    from tests.typed import as_typed
+
+    example = CATALOGUE["huong-tro-cap"].examples[1]
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, base_url=office_site)
+    page = context.new_page()
+    page.goto("/bieu-mau/huong-tro-cap/")
+    fill(page, as_typed(example), javascript=False)
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    receipt = page.locator("[data-receipt-id]")
+    expect(receipt).to_be_visible()
+    stored = page.request.get(f"/api/office/submissions/{receipt.get_attribute('data-receipt-id')}",
+                              headers={"Authorization": f"Bearer {OFFICE_TOKEN}"})
+    assert stored.json()["answers"] == example
+    context.close()
+
+
+def test_a_typed_number_shows_cleaned_when_the_worker_moves_on(phone: Page):
+    phone.goto("/bieu-mau/chuyen-noi-huong/")
+    phone.fill("#f-phone", "+84 905 123 456")
+    phone.fill("#f-months_received", "2 tháng")
+    phone.locator("#f-citizen_id").focus()
+    expect(phone.locator("#f-phone")).to_have_value("0905123456")
+    expect(phone.locator("#f-months_received")).to_have_value("2")
+    phone.fill("#f-citizen_id", "048 090 O12 345")  # a letter O: left as typed, and explained
+    phone.click("button[type=submit]")
+    expect(phone.locator("#f-citizen_id")).to_have_value("048 090 O12 345")
+    expect(phone.locator("#f-citizen_id-error")).to_have_text("Số định danh cá nhân phải gồm đúng 12 chữ số, không có chữ cái.")
+
+
+def test_a_transfer_to_the_same_province_is_refused_by_the_page_before_anything_is_sent(phone: Page):
+    answers = {**CATALOGUE["chuyen-noi-huong"].examples[0], "destination": {"province": "01", "ward": "00070", "street": "Số 12 phố Hàng Bạc"}}
+    refused_by_the_page(phone, "chuyen-noi-huong", answers, "Chỉ chuyển nơi hưởng khi chuyển sang tỉnh/thành phố khác.")
+    expect(phone.locator(".q[data-name='destination.province'] .error")).to_be_visible()
+
+
+def test_a_worker_with_a_new_job_is_warned_and_taken_to_the_termination_notice_with_their_answers(phone: Page):
+    """Issue 20: "has a job", starting inside the benefit period: the notification still goes, the
+    worker reads that overlapping benefit is recovered, and the termination notice opens filled in
+    with the same person and decision, from this device alone."""
+    notification = {**CATALOGUE["tim-kiem-viec-lam"].examples[0], "current_situation": {
+        "status": "co-viec-lam", "employer": "Công ty TNHH May Hà Nội", "start_date": "2026-04-01"}}
+    phone.goto("/bieu-mau/tim-kiem-viec-lam/")
+    fill(phone, notification)
+    status_note = phone.locator(".q[data-name='current_situation.status'] .warning")
+    expect(status_note).to_contain_text("trong 3 ngày làm việc kể từ ngày bắt đầu làm việc")
+    expect(status_note).to_contain_text("Mẫu số 17")
+    expect(phone.locator(".q[data-name='current_situation.start_date'] .warning")).to_contain_text("sẽ bị thu hồi")
+    expect(phone.locator(".q[data-name='current_situation.start_date'] .warning")).to_contain_text("chưa được đối chiếu")
+    from tests.test_accessibility import violations
+
+    assert violations(phone) == []
+    send(phone)  # a warning never blocks
+    receipt = phone.locator("[data-receipt-id]")
+    expect(receipt).to_be_visible(timeout=15_000)
+    requests = []
+    phone.on("request", lambda r: requests.append(r.url) if "/api/" in r.url else None)
+    receipt.get_by_role("link", name=re.compile("Mẫu số 17")).click()
+    phone.wait_for_url("**/bieu-mau/cham-dut/")
+    for name, value in (("full_name", "Nguyễn Thị Hoa"), ("citizen_id", "001190012345"), ("phone", "0912345678"),
+                        ("centre_province", "01"), ("benefit_decision.number", "1234/QĐ-SNV"),
+                        ("benefit_decision.date", "2026-03-10"), ("event_date", "2026-04-01"),
+                        ("new_employer", "Công ty TNHH May Hà Nội")):
+        expect(phone.locator(f"[name='{name}']")).to_have_value(value)
+    expect(phone.locator("input[name=event][value=viec-lam]")).to_be_checked()
+    expect(phone.locator("input[name=declaration]")).not_to_be_checked()  # the worker declares this form anew
+    assert requests == []  # carried over on the device: nothing sent
+
+
+def test_the_warning_goes_when_the_answer_changes(phone: Page):
+    phone.goto("/bieu-mau/tiep-tuc/")
+    phone.check("input[name='current_situation.status'][value=co-viec-lam]")
+    note = phone.locator(".q[data-name='current_situation.status'] .warning")
+    expect(note).to_be_visible()
+    phone.check("input[name='current_situation.status'][value=chua-co-viec-lam]")
+    expect(note).to_be_hidden()

@@ -9,11 +9,11 @@ from datetime import datetime
 
 import pytest
 
-from submit_fn.group_commit import GroupCommit
-from submit_fn.procedures import VIETNAM, load_catalogue
-from submit_fn.receipts import make_receipt
-from submit_fn.requests import body_hash, key_hash
-from submit_fn.storage import IdempotencyConflict, Storage, Submission
+from submit_fn.model.procedures import VIETNAM, load_catalogue
+from submit_fn.service.group_commit import GroupCommit
+from submit_fn.service.receipts import make_receipt
+from submit_fn.service.requests import body_hash, key_hash
+from submit_fn.service.storage import IdempotencyConflict, Storage, Submission
 from tests.servers import RECEIPT_KEY, postgresql
 
 PROCEDURE = load_catalogue()["tiep-tuc"]
@@ -39,14 +39,24 @@ def together(count: int, action: Callable[[int], object]) -> list[object]:
     return results
 
 
-def slow_commit(groups: list[list[int]], fail: Callable[[int], bool] = lambda write: False):
-    """A commit that waits for a lock, then takes as long as a slow fsync; fails the writes `fail` picks."""
+def all_waiting(writer: GroupCommit, count: int) -> None:
+    """Wait until `count` writes are handed over to `writer` (a state, never a time: the machine may be busy)."""
+    deadline = time.monotonic() + 30
+    while len(writer._waiting) < count:
+        assert time.monotonic() < deadline, "the writes never arrived"
+        time.sleep(0.001)
+
+
+def slow_commit(groups: list[list[int]], fail: Callable[[int], bool] = lambda write: False,
+                before_first: Callable[[], None] = lambda: None):
+    """A commit whose first group waits, as one waiting for a lock would, until `before_first` returns;
+    fails the writes `fail` picks."""
 
     def commit(take):
-        time.sleep(0.01)
+        if not groups:
+            before_first()
         writes = take()
         groups.append(list(writes))
-        time.sleep(0.02)
         return [ValueError(f"write {w} refused") if fail(w) else w * 10 for w in writes]
 
     return commit
@@ -54,11 +64,11 @@ def slow_commit(groups: list[list[int]], fail: Callable[[int], bool] = lambda wr
 
 def test_writes_arriving_during_a_commit_are_committed_together_and_each_gets_its_own_outcome():
     groups: list[list[int]] = []
-    writer = GroupCommit(slow_commit(groups))
+    writer = GroupCommit(slow_commit(groups, before_first=lambda: all_waiting(writer, 16)))
     results = together(16, writer.write)
     assert results == [i * 10 for i in range(16)]
     assert sorted(w for group in groups for w in group) == list(range(16))
-    assert len(groups) <= 4  # one commit for the first, then the rest together
+    assert len(groups) == 1  # every write that arrived while the first waited for the lock joined it
 
 
 def test_a_write_that_fails_fails_only_its_own_request():
@@ -94,7 +104,7 @@ def test_a_commit_that_cannot_start_fails_only_the_request_that_led_it():
     def commit(take):
         if locked.is_set():  # e.g. the write lock not obtained in time
             locked.clear()
-            time.sleep(0.02)
+            all_waiting(writer, 8)
             raise TimeoutError("database is locked")
         return slow_commit(groups)(take)
 
@@ -102,7 +112,7 @@ def test_a_commit_that_cannot_start_fails_only_the_request_that_led_it():
     results = together(8, writer.write)
     assert sum(isinstance(r, TimeoutError) for r in results) == 1
     assert all(r == i * 10 for i, r in enumerate(results) if not isinstance(r, TimeoutError))
-    assert len(groups) <= 3
+    assert len(groups) == 1  # the seven left waiting are committed together by the next leader
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

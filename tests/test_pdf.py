@@ -23,10 +23,10 @@ from typing import ClassVar
 
 import pytest
 
-from submit_fn import pdf
-from submit_fn.divisions import division_names
-from submit_fn.pdf_values import amount_in_digits, amount_in_words, date_in_words, moment_in_words
-from submit_fn.procedures import Procedure, load_catalogue
+from submit_fn.model.divisions import division_names
+from submit_fn.model.procedures import Procedure, load_catalogue
+from submit_fn.pdf import render as pdf
+from submit_fn.pdf.values import amount_in_digits, amount_in_words, date_in_words, moment_in_words
 from tests.conftest import OUTPUT, ROOT
 
 PNG_DIR = OUTPUT / "pdf"
@@ -34,12 +34,13 @@ A4_POINTS = (595.28, 841.89)
 RECEIPT = {
     "id": "7KQM-3XPD-W9TB-HN4R",
     "procedure": "huong-tro-cap",
-    "schema_version": "2026.1",
+    "schema_version": "2026.2",
     "received_at": "2026-03-02T09:41:07+07:00",
     "due_date": "2026-03-16",
     "signature": "sig",
+    "centre": {"province": "01", "name": {"vi": "Trung tâm Dịch vụ việc làm Thành phố Hà Nội", "en": "Employment Service Centre of Hà Nội City"}},
 }
-VERIFY_URL = "https://bhtn.example.gov.vn/api/receipts/7KQM-3XPD-W9TB-HN4R?sig=4f2a9c"
+VERIFY_URL = "https://bhtn.example.gov.vn/xac-minh/7KQM-3XPD-W9TB-HN4R?signature=4f2a9c"
 
 
 # Reading PDFs back ----------------------------------------------------------
@@ -110,6 +111,11 @@ def built(catalogue, tmp_path_factory) -> Path:
     return site
 
 
+def with_forms(catalogue) -> list[Procedure]:
+    """The procedures with a blank form to print: where the worker files nothing (tam-dung) there is none."""
+    return [procedure for procedure in catalogue if procedure.has_worker_form]
+
+
 def blank_path(site: Path, procedure_id: str, lang: str = "vi") -> Path:
     return pdf.pdf_path(site, procedure_id, lang)
 
@@ -128,15 +134,31 @@ def form_words(procedure: Procedure, lang: str) -> list[str]:
 # Blank forms ----------------------------------------------------------------
 
 
-def test_the_build_writes_a_blank_vietnamese_and_english_pdf_for_every_procedure(built, catalogue):
-    for procedure in catalogue:
+def test_the_build_writes_a_blank_vietnamese_and_english_pdf_for_every_procedure_with_a_worker_form(built, catalogue):
+    for procedure in with_forms(catalogue):
         assert blank_path(built, procedure.id).read_bytes().startswith(b"%PDF-")
         assert blank_path(built, procedure.id, "en").read_bytes().startswith(b"%PDF-")
     assert (built / "pdf" / "huong-tro-cap.pdf").is_file()
+    assert sorted(path.name for path in built.glob("**/*.pdf")) == sorted(f"{p.id}.pdf" for p in with_forms(catalogue) for _ in "ve")
+    assert not blank_path(built, "tam-dung").exists() and not blank_path(built, "tam-dung", "en").exists()
+
+
+def test_the_blank_form_no_10_carries_every_line_of_the_2026_form(built):
+    text = squeezed(pdf_text(blank_path(built, "huong-tro-cap")))
+    for line in ("Mẫu số 10", "Kính gửi: Tổ chức dịch vụ việc làm công", "Tên tôi là", "Sinh ngày", "Số định danh cá nhân", "Ngày cấp",
+                 "Số điện thoại", "Email (nếu có)", "Trình độ đào tạo", "Chuyên ngành đào tạo", "Nơi thường trú", "Nơi ở hiện nay",
+                 "Ngày tôi đã chấm dứt hợp đồng lao động/hợp đồng làm việc", "Với (tên đơn vị)", "Tại địa chỉ",
+                 "Lý do chấm dứt hợp đồng lao động/hợp đồng làm việc", "Loại hợp đồng lao động/hợp đồng làm việc",
+                 "Số tháng đóng bảo hiểm thất nghiệp", "Tên chủ tài khoản", "Số tài khoản", "Tại ngân hàng",
+                 "Không có tài khoản", "Nhận tiền mặt tại BHXH cấp cơ sở",
+                 "Nơi đăng ký khám chữa bệnh ban đầu", "(Ký, ghi rõ họ tên)"):
+        assert squeezed(line) in text, line
+    for gone in ("Giới tính", "Mã số bảo hiểm xã hội", "Dân tộc", "Ngành nghề", "Nhu cầu được hỗ trợ", "Nơi cấp"):
+        assert squeezed(gone) not in text, gone
 
 
 def test_every_page_of_every_blank_form_is_a4(built, catalogue):
-    for procedure in catalogue:
+    for procedure in with_forms(catalogue):
         for lang in ("vi", "en"):
             sizes = page_sizes(blank_path(built, procedure.id, lang))
             assert sizes, procedure.id
@@ -145,7 +167,7 @@ def test_every_page_of_every_blank_form_is_a4(built, catalogue):
 
 
 def test_blank_forms_embed_subsets_of_the_noto_fonts(built, catalogue):
-    for procedure in catalogue:
+    for procedure in with_forms(catalogue):
         rows = font_rows(blank_path(built, procedure.id))
         assert rows, procedure.id
         for row in rows:
@@ -154,7 +176,7 @@ def test_blank_forms_embed_subsets_of_the_noto_fonts(built, catalogue):
 
 
 def test_every_label_and_option_of_a_schema_is_printed_on_its_blank_form(built, catalogue):
-    for procedure in catalogue:
+    for procedure in with_forms(catalogue):
         for lang in ("vi", "en"):
             text = squeezed(pdf_text(blank_path(built, procedure.id, lang)))
             missing = [word for word in form_words(procedure, lang) if squeezed(word) not in text]
@@ -298,7 +320,7 @@ def answers_of(instance: dict, pointer: str = ""):
 
 
 def test_a_filled_form_prints_every_answer_of_every_example(catalogue):
-    for procedure in catalogue:
+    for procedure in with_forms(catalogue):
         for number, example in enumerate(procedure.examples):
             path = save(pdf.render_filled(procedure, example, None), f"filled-{procedure.id}-{number}")
             text = squeezed(pdf_text(path))
@@ -331,14 +353,28 @@ def test_province_and_ward_codes_are_printed_as_their_names(catalogue):
     assert not re.search(r"\b00070\b", text)
 
 
+@pytest.mark.parametrize(("province", "centre"), [("01", "Trung tâm Dịch vụ việc làm Thành phố Hà Nội"), ("15", "Trung tâm Dịch vụ việc làm tỉnh Lào Cai")])
+def test_a_filled_form_is_addressed_to_the_named_centre_without_repeating_province_or_city(catalogue, province, centre):
+    procedure = catalogue["huong-tro-cap"]
+    answers = {**procedure.examples[0], "centre_province": province}
+    text = squeezed(pdf_text(save(pdf.render_filled(procedure, answers, RECEIPT), f"addressed-{province}")))
+    assert squeezed(f"Kính gửi: {centre}") in text
+    assert squeezed("tỉnh/thành phố") not in text.split(squeezed("Kính gửi"), 1)[1][:120]
+
+
+def test_a_receipt_names_the_centre_that_received_it(catalogue):
+    text = squeezed(pdf_text(save(pdf.render_receipt(catalogue["huong-tro-cap"], RECEIPT, VERIFY_URL), "receipt-centre")))
+    assert squeezed("Nơi nhận Trung tâm Dịch vụ việc làm Thành phố Hà Nội") in text
+
+
 def test_only_the_chosen_options_are_ticked(catalogue):
     procedure = catalogue["huong-tro-cap"]
     example = procedure.examples[0]
     lines = [line.strip() for line in pdf_text(save(pdf.render_filled(procedure, example), "ticks")).splitlines()]
     ticked = {line[2:] for line in lines if line.startswith("X ")}
-    sex = {"nam": "Nam", "nu": "Nữ"}[example["sex"]]
-    assert sex in ticked and ({"Nam", "Nữ"} - {sex}).isdisjoint(ticked)
-    assert "Qua tài khoản ngân hàng" in ticked and "Nhận tiền mặt" not in ticked
+    kinds = {o.value: o.label.vi for o in procedure.field_at("/contract_type").options}
+    assert kinds[example["contract_type"]] in ticked and (set(kinds.values()) - {kinds[example["contract_type"]]}).isdisjoint(ticked)
+    assert "Qua tài khoản ngân hàng" in ticked and "Không có tài khoản" not in ticked
 
 
 def test_a_filled_form_shows_its_receipt_and_the_signers_name(catalogue):
@@ -498,23 +534,23 @@ def test_a_rebuild_renders_only_the_procedures_whose_schema_changed(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache"
     first: list[str] = []
     pdf.build_pdfs(load_catalogue(forms), site, cache, progress=first.append, langs=("vi",))
-    assert sum("page(s)" in line for line in first) == 6
+    assert sum("page(s)" in line for line in first) == 5  # no blank form for tam-dung: nothing to file
 
     again: list[str] = []
     written = pdf.build_pdfs(load_catalogue(forms), site, cache, progress=again.append, langs=("vi",))
-    assert all("unchanged" in line for line in again) and len(again) == 6
-    assert sorted(p.name for p in written) == sorted(f"{p}.pdf" for p in load_catalogue(forms).versions)
+    assert all("unchanged" in line for line in again) and len(again) == 5
+    assert sorted(p.name for p in written) == sorted(f"{p.id}.pdf" for p in with_forms(load_catalogue(forms)))
 
-    path = forms / "tam-dung.schema.json"
+    path = forms / "chuyen-noi-huong.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["x-procedure"]["form"]["name"]["vi"] = "TÊN BIỂU MẪU ĐÃ ĐỔI"
     path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
     changed: list[str] = []
     pdf.build_pdfs(load_catalogue(forms), site, cache, progress=changed.append, langs=("vi",))
     rendered = [line for line in changed if "page(s)" in line]
-    assert len(rendered) == 1 and "tam-dung" in rendered[0]
-    assert "TÊN BIỂU MẪU ĐÃ ĐỔI" in pdf_text(site / "pdf" / "tam-dung.pdf")
-    assert len(list(cache.glob("tam-dung.vi.*.pdf"))) == 1
+    assert len(rendered) == 1 and "chuyen-noi-huong" in rendered[0]
+    assert "TÊN BIỂU MẪU ĐÃ ĐỔI" in pdf_text(site / "pdf" / "chuyen-noi-huong.pdf")
+    assert len(list(cache.glob("chuyen-noi-huong.vi.*.pdf"))) == 1
 
 
 def test_the_build_says_how_to_install_harfbuzz_subsetting_when_it_is_missing(monkeypatch):

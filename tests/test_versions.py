@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from submit_fn.api import create_app
-from submit_fn.procedures import load_catalogue
+from submit_fn.model.procedures import load_catalogue
+from submit_fn.service.api import create_app
 from tests.conftest import ROOT
 from tests.servers import OFFICE_TOKEN, serving, settings_for
 
@@ -52,31 +52,31 @@ def changed_forms(tmp_path_factory) -> Path:
     properties = schema["properties"]
     schema["properties"] = {}
     for key, value in properties.items():
-        schema["properties"]["trade" if key == "occupation" else key] = value
-        if key == "social_insurance_number":
+        schema["properties"]["trade" if key == "specialization" else key] = value
+        if key == "id_issue_date":
             schema["properties"]["tax_code"] = NEW_FIELD
-    schema["properties"]["trade"]["x-renamed-from"] = "occupation"
+    schema["properties"]["trade"]["x-renamed-from"] = "specialization"
     schema["properties"]["employer_name"]["title"] = "Tên đơn vị đã làm việc"
     schema["required"].append("tax_code")
     for section in schema["x-sections"]:
-        section["fields"] = ["trade" if key == "occupation" else key for key in section["fields"]]
-        if "social_insurance_number" in section["fields"]:
-            section["fields"].insert(section["fields"].index("social_insurance_number") + 1, "tax_code")
+        section["fields"] = ["trade" if key == "specialization" else key for key in section["fields"]]
+        if "id_issue_date" in section["fields"]:
+            section["fields"].insert(section["fields"].index("id_issue_date") + 1, "tax_code")
     for example in schema["examples"]:
         example["tax_code"] = "8012345678"
-        if "occupation" in example:
-            example["trade"] = example.pop("occupation")
+        if "specialization" in example:
+            example["trade"] = example.pop("specialization")
     path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return forms
 
 
 def test_new_version_keeps_the_old_schema_and_dates_the_new_one(changed_forms):
-    kept = json.loads((changed_forms / "versions/huong-tro-cap/2026.1.schema.json").read_text(encoding="utf-8"))
-    assert kept["x-procedure"]["version"] == "2026.1"
-    assert kept["$id"].endswith("huong-tro-cap-2026.1.schema.json")
+    kept = json.loads((changed_forms / "versions/huong-tro-cap/2026.2.schema.json").read_text(encoding="utf-8"))
+    assert kept["x-procedure"]["version"] == "2026.2"
+    assert kept["$id"].endswith("huong-tro-cap-2026.2.schema.json")
     current = json.loads((changed_forms / "huong-tro-cap.schema.json").read_text(encoding="utf-8"))
     assert current["x-procedure"]["effective_from"] == "2027-01-01"
-    assert [p.version for p in load_catalogue(changed_forms).versions["huong-tro-cap"]] == ["2024.1", "2026.1", "2027.1"]
+    assert [p.version for p in load_catalogue(changed_forms).versions["huong-tro-cap"]] == ["2024.1", "2026.2", "2027.1"]
 
 
 def test_new_version_refuses_a_date_before_the_current_one(tmp_path):
@@ -92,38 +92,84 @@ def test_the_change_report_says_what_changed_in_words(changed_forms):
     result = build_py("diff", "huong-tro-cap", forms=changed_forms)
     assert result.returncode == 0, result.stderr
     report = result.stdout
-    assert "Từ phiên bản 2026.1 (áp dụng từ 01/01/2026) sang phiên bản 2027.1 (áp dụng từ 01/01/2027)" in report
+    assert "Từ phiên bản 2026.2 (áp dụng từ 01/01/2026) sang phiên bản 2027.1 (áp dụng từ 01/01/2027)" in report
     assert "Số hiệu mẫu: «Mẫu số 10» → «Mẫu số 11»" in report
     assert "Thêm câu hỏi «Mã số thuế cá nhân» (bắt buộc)" in report
-    assert "đổi mã dữ liệu từ /occupation thành /trade" in report
-    assert "Bỏ câu hỏi «Ngành nghề»" not in report  # a rename, not a removal and an addition
+    assert "đổi mã dữ liệu từ /specialization thành /trade" in report
+    assert "Bỏ câu hỏi «Chuyên ngành đào tạo»" not in report  # a rename, not a removal and an addition
     assert "Đổi tên câu hỏi: «Với (tên đơn vị)» → «Tên đơn vị đã làm việc»" in report
     english = build_py("diff", "huong-tro-cap", "2024.1", "2027.1", "--lang", "en", forms=changed_forms).stdout
     assert "Form number: «Form No. 03» → «Form No. 11»" in english
-    assert "Question removed: «Date of issue»" in english
+    assert "Question removed: «Place of issue»" in english and "Question removed: «Sex»" in english
+
+
+def test_the_claims_change_from_mau_so_03_to_form_no_10_is_reported_in_words():
+    from sitegen.lint import english_legal_shorthand
+
+    result = build_py("diff", "huong-tro-cap", forms=ROOT / "forms")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    for words in ("Từ phiên bản 2024.1 (áp dụng từ 15/02/2024) sang phiên bản 2026.2 (áp dụng từ 01/01/2026)",
+                  "Số hiệu mẫu: «Mẫu số 03» → «Mẫu số 10»",
+                  "Kính gửi: «Trung tâm Dịch vụ việc làm» → «Tổ chức dịch vụ việc làm công»",
+                  "Số ngày làm việc để trả kết quả: «20» → «15»",
+                  "Bỏ câu hỏi «Giới tính»", "Bỏ câu hỏi «Mã số bảo hiểm xã hội»", "Bỏ câu hỏi «Dân tộc»", "Bỏ câu hỏi «Ngành nghề»",
+                  "Bỏ câu hỏi «Nhu cầu được hỗ trợ»", "Bỏ câu hỏi «Nơi cấp»",
+                  "Thêm câu hỏi «Chuyên ngành đào tạo» (không bắt buộc)", "Thêm câu hỏi «Tên chủ tài khoản» (bắt buộc)",
+                  "Thêm câu hỏi «Nhận tiền mặt tại BHXH cấp cơ sở» (bắt buộc trong một số trường hợp)",
+                  "Thêm câu hỏi «Nơi đăng ký khám chữa bệnh ban đầu» (bắt buộc)",
+                  "Đổi tên câu hỏi: «Chỗ ở hiện nay (nếu khác nơi thường trú)» → «Nơi ở hiện nay»",
+                  "thêm lựa chọn «Hợp đồng làm việc»",
+                  "«Căn cứ pháp lý»: thêm «Điều 31, Điều 38, Điều 39 Luật Việc làm số 74/2025/QH15»"):
+        assert words in report, words
+    assert english_legal_shorthand(report) is None and "DOMAIN" not in report  # the Vietnamese report reads as Vietnamese
+
+
+def new_version_edited(tmp_path: Path, procedure_id: str, change) -> Path:
+    """forms/ with version 2027.1 of a procedure started, and its schema changed by `change`."""
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    assert build_py("new-version", procedure_id, "2027.1", "2027-03-01", forms=forms).returncode == 0
+    path = forms / f"{procedure_id}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    change(schema)
+    path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return forms
 
 
 def test_the_report_tells_stricter_from_looser(tmp_path):
-    forms = tmp_path / "forms"
-    shutil.copytree(ROOT / "forms", forms)
-    assert build_py("new-version", "cham-dut", "2027.1", "2027-03-01", forms=forms).returncode == 0
-    path = forms / "cham-dut.schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    required = schema["required"]
-    optional = next(key for key in schema["properties"] if key not in required and key in schema["examples"][0])
-    required.append(optional)
-    loosened = next(key for key, value in schema["properties"].items() if "maxLength" in value)
-    schema["properties"][loosened]["maxLength"] += 50
-    path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    def stricter_and_looser(schema):
+        required = schema["required"]
+        optional = next(key for key in schema["properties"] if key not in required and key in schema["examples"][0])
+        required.append(optional)
+        loosened = next(key for key, value in schema["properties"].items() if "maxLength" in value)
+        schema["properties"][loosened]["maxLength"] += 50
+
+    forms = new_version_edited(tmp_path, "cham-dut", stricter_and_looser)
     report = build_py("diff", "cham-dut", "--lang", "en", forms=forms).stdout
     assert "is now required (stricter)" in report
     assert "maximum length" in report and "(looser)" in report
 
 
+def test_the_report_names_checks_added_removed_and_reworded(tmp_path):
+    removed = json.loads((ROOT / "forms" / "chuyen-noi-huong.schema.json").read_text(encoding="utf-8"))["x-checks"][0]
+
+    def reworded(schema):
+        schema["x-checks"].pop(0)
+        schema["x-checks"][0]["message"]["en"] = "Choose a destination in another province."
+        schema["x-checks"].append({**removed, "id": "months-add-up-note", "level": "warning"})
+
+    forms = new_version_edited(tmp_path, "chuyen-noi-huong", reworded)
+    report = build_py("diff", "chuyen-noi-huong", "--lang", "en", forms=forms).stdout
+    assert f"Rule removed: «{removed['message']['en']}» (looser)" in report
+    assert f"New warning (never blocks sending): «{removed['message']['en']}»" in report
+    assert "now reads «Choose a destination in another province.»" in report
+
+
 def test_an_unknown_version_is_named_with_the_known_ones(changed_forms):
     result = build_py("diff", "huong-tro-cap", "2019.1", forms=changed_forms)
     assert result.returncode == 1
-    assert "2024.1, 2026.1, 2027.1" in result.stderr
+    assert "2024.1, 2026.2, 2027.1" in result.stderr
 
 
 def test_the_site_publishes_the_new_version_from_its_date(changed_forms, tmp_path):
@@ -131,7 +177,7 @@ def test_the_site_publishes_the_new_version_from_its_date(changed_forms, tmp_pat
     assert before.returncode == 0, before.stdout + before.stderr
     assert "huong-tro-cap 2027.1 takes effect on 2027-01-01" in before.stdout
     form = (tmp_path / "before/bieu-mau/huong-tro-cap/index.html").read_text(encoding="utf-8")
-    assert 'name="_schema_version" value="2026.1"' in form and 'name="tax_code"' not in form
+    assert 'name="_schema_version" value="2026.2"' in form and 'name="tax_code"' not in form
     guidance = (tmp_path / "before/thu-tuc/huong-tro-cap/index.html").read_text(encoding="utf-8")
     assert "Từ ngày 01/01/2027, biểu mẫu này được thay bằng phiên bản mới (Mẫu số 11)" in guidance
     changes = (tmp_path / "before/thay-doi/huong-tro-cap/index.html").read_text(encoding="utf-8")
@@ -163,21 +209,21 @@ def function_on(forms: Path, day: str, database: Path):
 
 def test_forms_loaded_before_the_change_are_accepted_in_their_grace_period_only(changed_forms, tmp_path):
     catalogue = load_catalogue(changed_forms)
-    old_answers = catalogue.version("huong-tro-cap", "2026.1").examples[0]
+    old_answers = catalogue.version("huong-tro-cap", "2026.2").examples[0]
     new_answers = catalogue.version("huong-tro-cap", "2027.1").examples[0]
     database = tmp_path / "submissions.sqlite3"
     path = "/api/procedures/huong-tro-cap/submissions"
 
     with function_on(changed_forms, "2026-12-31", database) as url:
-        status, body = post(url + path, old_answers, "2026.1")
-        assert status == 201 and body["receipt"]["schema_version"] == "2026.1"
+        status, body = post(url + path, old_answers, "2026.2")
+        assert status == 201 and body["receipt"]["schema_version"] == "2026.2"
         status, body = post(url + path, new_answers, "2027.1")
-        assert status == 409 and body["current_version"] == "2026.1"
+        assert status == 409 and body["current_version"] == "2026.2"
 
     with function_on(changed_forms, "2027-01-05", database) as url:
-        status, body = post(url + path, old_answers, "2026.1")
+        status, body = post(url + path, old_answers, "2026.2")
         assert status == 201, body
-        assert body["receipt"]["schema_version"] == "2026.1"
+        assert body["receipt"]["schema_version"] == "2026.2"
         old_receipt = body["receipt"]["id"]
         status, body = post(url + path, old_answers, None)  # no version named: the one in force
         assert status == 422
@@ -186,11 +232,11 @@ def test_forms_loaded_before_the_change_are_accepted_in_their_grace_period_only(
         assert status == 201 and body["receipt"]["schema_version"] == "2027.1"
 
     with function_on(changed_forms, "2027-01-15", database) as url:
-        status, body = post(url + path, old_answers, "2026.1")
+        status, body = post(url + path, old_answers, "2026.2")
         assert status == 409
         assert "tải lại trang" in body["detail"] and "14/01/2027" in body["detail"]
         assert body["current_version"] == "2027.1"
-        status, body = post(url + path, old_answers, "2026.1", lang="en")
+        status, body = post(url + path, old_answers, "2026.2", lang="en")
         assert "Reload the page" in body["detail"]
         request = urllib.request.Request(
             f"{url}/api/office/submissions/{old_receipt}.pdf", headers={"Authorization": f"Bearer {OFFICE_TOKEN}"}
@@ -203,7 +249,7 @@ def test_forms_loaded_before_the_change_are_accepted_in_their_grace_period_only(
 
 def test_a_form_post_of_an_expired_version_gets_a_page_that_says_to_reload(changed_forms, tmp_path):
     with function_on(changed_forms, "2027-02-01", tmp_path / "s.sqlite3") as url:
-        data = b"_schema_version=2026.1&full_name=Nguy%E1%BB%85n"
+        data = b"_schema_version=2026.2&full_name=Nguy%E1%BB%85n"
         request = urllib.request.Request(url + "/api/procedures/huong-tro-cap/submissions", data=data,
                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -212,6 +258,15 @@ def test_a_form_post_of_an_expired_version_gets_a_page_that_says_to_reload(chang
         page = refused.value.read().decode()
         assert "text/html" in refused.value.headers["Content-Type"]
         assert "Biểu mẫu đã thay đổi" in page and "tải lại trang" in page
+
+
+def test_a_form_loaded_with_the_claims_first_2026_questions_is_told_to_reload(tmp_path):
+    """2026.2 replaced 2026.1 (Mẫu số 03's questions) on the same date: a page still holding 2026.1 gets 'reload', not a 422."""
+    catalogue = load_catalogue(ROOT / "forms")
+    assert [p.version for p in catalogue.versions["huong-tro-cap"]] == ["2024.1", "2026.2"]
+    with function_on(ROOT / "forms", "2026-12-02", tmp_path / "s.sqlite3") as url:
+        status, body = post(url + "/api/procedures/huong-tro-cap/submissions", catalogue["huong-tro-cap"].examples[0], "2026.1")
+    assert status == 409 and body["current_version"] == "2026.2" and "tải lại trang" in body["detail"]
 
 
 def test_the_schema_route_serves_any_version(changed_forms, tmp_path):
@@ -261,3 +316,20 @@ def test_the_preview_shows_an_edit_within_seconds(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_report_names_papers_to_attach_added_removed_and_reworded(tmp_path):
+    def papers(schema):
+        kept = schema["x-documents"][0]
+        kept["title"]["en"] = "The termination decision or notice"
+        schema["x-documents"].append({"id": "so-bhxh", "title": {"vi": "Sổ bảo hiểm xã hội", "en": "Social-insurance book"}})
+
+    report = build_py("diff", "huong-tro-cap", "--lang", "en", forms=new_version_edited(tmp_path, "huong-tro-cap", papers)).stdout
+    assert "New paper to attach as a photo or PDF file: «Social-insurance book»" in report
+    assert "now reads «The termination decision or notice»" in report
+
+    def none(schema):
+        del schema["x-documents"]
+
+    report = build_py("diff", "cham-dut", "--lang", "en", forms=new_version_edited(tmp_path / "b", "cham-dut", none)).stdout
+    assert "No longer taken as a photo or PDF file: «A copy of the paper proving the event»" in report

@@ -1,11 +1,19 @@
-/* Benefit estimator: the rules of submit_fn/benefit_rules.py, from the same data
-   (submit_fn/benefit_rules.json, embedded in the page by the build). tests/benefit_cases.json
-   keeps this file and the Python module in step. It decides nothing: the centre decides. */
+/* Benefit estimator: the rules of submit_fn/model/benefit_rules.py, from the same data
+   (submit_fn/model/benefit_rules.json, written by the build as assets/data/benefit-rules.<lang>.json and
+   fetched: at once on the guidance page, on the claim form only when the worker starts answering, so a
+   first visit does not pay for it). tests/benefit_cases.json keeps this file and the Python module in
+   step. It decides nothing: the centre decides. */
 (function () {
   "use strict";
 
-  var data = JSON.parse(document.getElementById("benefit-rules").textContent);
-  var holidays = new Set(data.holidays);
+  var script = document.currentScript;
+  var data = null, holidays = null;
+
+  function loadRules(lang) {
+    return fetch(new URL("../data/benefit-rules." + lang + ".json", script.src))
+      .then(function (response) { return response.json(); })
+      .then(function (loaded) { data = loaded; holidays = new Set(data.holidays); });
+  }
 
   // Dates are whole days in UTC, written YYYY-MM-DD, so that time zones never shift them.
   function parse(text) { var p = text.split("-"); return new Date(Date.UTC(+p[0], +p[1] - 1, +p[2])); }
@@ -17,6 +25,15 @@
     var index = day.getUTCMonth() + months;
     var year = day.getUTCFullYear() + Math.floor(index / 12), month = ((index % 12) + 12) % 12;
     return new Date(Date.UTC(year, month, Math.min(day.getUTCDate(), daysInMonth(year, month))));
+  }
+
+  // Benefit month `month` starts on the start day's date in its calendar month, or, where that month has no such
+  // day, on the 1st of the next (Decree 374/2025 art. 15(2)): from 31 Jan, month 2 starts on 1 Mar (as benefit_rules.py).
+  function benefitMonthStart(start, month) {
+    var index = start.getUTCMonth() + month - 1;
+    var year = start.getUTCFullYear() + Math.floor(index / 12), number = ((index % 12) + 12) % 12;
+    var length = daysInMonth(year, number);
+    return start.getUTCDate() <= length ? new Date(Date.UTC(year, number, start.getUTCDate())) : new Date(Date.UTC(year, number, length + 1));
   }
 
   function isWorkingDay(day) {
@@ -78,7 +95,7 @@
     };
   }
 
-  // What in an estimate rests on something DOMAIN.md marks [verify], in the order shown (as benefit_rules.unconfirmed).
+  // What in an estimate rests on something short of the official text, in the order shown (as benefit_rules.unconfirmed).
   function unconfirmed(regime, monthly, restDay) {
     var rulesUsed = Object.keys(regime).map(function (key) { return regime[key]; })
       .filter(function (rule) { return rule && typeof rule === "object" && "value" in rule; });
@@ -117,7 +134,7 @@
     var notifications = [];
     if (value.notification_working_days && start && months) {
       for (var month = 2; month <= months; month++) {
-        var first = addMonths(start, month - 1);
+        var first = benefitMonthStart(start, month);
         notifications.push({ month: month, from: iso(first), by: iso(workingDaysAfter(plusDays(first, -1), value.notification_working_days)) });
       }
     }
@@ -137,7 +154,13 @@
     };
   }
 
-  window.benefitEstimate = estimate;  // the tests call it with every row of tests/benefit_cases.json
+  function exposeForTests() {
+    window.benefitEstimate = estimate;  // the tests call it with every row of tests/benefit_cases.json
+    window.benefitMonth = function (start, month) {  // and this with its benefit months
+      var day = parse(start);
+      return { from: iso(benefitMonthStart(day, month)), to: iso(plusDays(benefitMonthStart(day, month + 1), -1)) };
+    };
+  }
 
   function formatDay(text, lang) {
     return parse(text).toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", lang === "vi"
@@ -157,7 +180,9 @@
     var claim = warning.closest("form"), words = data.words;
     var lang = warning.closest(".bhtn-form").getAttribute("data-lang");
     function check() {
-      var end = claim.elements.contract_end_date.value, months = parseInt(claim.elements.contribution_months.value, 10);
+      var end = claim.elements.contract_end_date.value;
+      var months = window.bhtnNormalize.apply(["integer-words"], claim.elements.contribution_months.value.trim());  // "36 tháng"
+      if (typeof months !== "number") months = NaN;
       var type = claim.querySelector("[name=contract_type]:checked, select[name=contract_type]");
       var reason = claim.elements.termination_reason ? claim.elements.termination_reason.value.toLowerCase() : "";
       var found = /^\d{4}-\d{2}-\d{2}$/.test(end) ? estimate({
@@ -181,84 +206,144 @@
     check();
   }
 
+  var CLAIM_ANSWERS = ["contract_end_date", "contribution_months", "contract_type", "termination_reason"];
+
+  function warnOnClaimOnceAnswered(warning) {
+    // The rules are fetched when the worker first answers a question the warning reads (or comes back
+    // to such answers kept on the device); offline, the next answer tries again.
+    var claim = warning.closest("form");
+    var lang = warning.closest(".bhtn-form").getAttribute("data-lang");
+    var started = false;
+    function start() {
+      if (started) return;
+      started = true;
+      loadRules(lang).then(function () { exposeForTests(); warnOnClaim(warning); }, function () { started = false; });
+    }
+    function startOnClaimAnswer(event) { if (CLAIM_ANSWERS.indexOf(event.target.name) >= 0) start(); }
+    claim.addEventListener("input", startOnClaimAnswer);
+    claim.addEventListener("change", startOnClaimAnswer);
+    if (claim.elements.contract_end_date.value || claim.elements.contribution_months.value) start();
+  }
+
   var claimWarning = document.querySelector(".bhtn-claim-warning");
-  if (claimWarning) warnOnClaim(claimWarning);
+  if (claimWarning) warnOnClaimOnceAnswered(claimWarning);
 
   // The guidance page's estimator ----------------------------------------------
 
   var box = document.querySelector(".bhtn-estimator");
-  if (!box) return;
-  var form = box.querySelector("form"), out = box.querySelector(".estimate");
-  var lang = box.getAttribute("data-lang"), words = data.words;
-  var locale = lang === "vi" ? "vi-VN" : "en-GB";
-  box.hidden = false;
+  if (box) loadRules(box.getAttribute("data-lang")).then(function () { exposeForTests(); showEstimator(box); });
 
-  function money(n) { return new Intl.NumberFormat(locale).format(n) + " đ"; }
-  function day(text) { return formatDay(text, lang); }
-  function number(name) { var v = form.elements[name].value.trim(); return v === "" ? null : Math.max(0, parseInt(v, 10) || 0); }
+  function showEstimator(box) {
+    var form = box.querySelector("form"), out = box.querySelector(".estimate");
+    var lang = box.getAttribute("data-lang"), words = data.words;
+    var locale = lang === "vi" ? "vi-VN" : "en-GB";
+    box.hidden = false;
 
-  function line(list, text, className) {
-    var item = document.createElement("li");
-    item.textContent = text;
-    if (className) item.className = className;
-    list.appendChild(item);
-  }
-
-  function explain(found) {
-    var regime = data.regimes.find(function (r) { return r.id === found.regime; });
-    var list = document.createElement("ul");
-    line(list, fill(words["est_regime_" + found.regime], { act: data.acts[regime.act].title[lang] }));
-    if (found.eligible === true) line(list, words.est_eligible, "ok");
-    if (found.eligible === null) line(list, words.est_need_window);
-    found.problems.forEach(function (code) { line(list, words["est_problem_" + code], "warn"); });
-    var m = found.monthly;
-    if (m && m.amount !== null) {
-      var cap = fill(words[m.capped ? "est_capped" : "est_under_cap"], {
-        cap: money(m.cap), multiple: m.multiple, figure: money(m.figure_value),
-        figure_name: words["est_figure_" + m.figure], source: data.acts[m.figure_act].title[lang]
-      });
-      line(list, fill(words.est_amount, { amount: money(m.amount), percent: m.percent, average: money(form.elements.average_salary.value | 0), raw: money(m.raw) }) + " " + cap);
-    } else if (m) {
-      line(list, words.est_no_figure);
+    function money(n) { return new Intl.NumberFormat(locale).format(n) + " đ"; }
+    function day(text) { return formatDay(text, lang); }
+    function typed(name, normalizer) {
+      // As the forms read it (normalize.js): "24 tháng", "8.500.000 đ"; null if empty, NaN if it cannot be read.
+      var v = form.elements[name].value.trim();
+      if (v === "") return null;
+      var n = window.bhtnNormalize.apply([normalizer], v);
+      return typeof n === "number" ? n : NaN;
     }
-    if (found.months !== null) line(list, fill(words.est_months, { months: found.months, total: form.elements.total_months.value }));
-    if (found.reserved) line(list, fill(words.est_reserved, { reserved: found.reserved }));
-    line(list, fill(words.est_deadline, { deadline: day(found.deadline) }));
-    if (found.deadline_if_rest_day_rule) line(list, fill(words.est_rest_day, { next: day(found.deadline_if_rest_day_rule) }));
-    if (found.start) line(list, fill(words["est_start_" + found.regime], { start: day(found.start) }));
-    if (regime.notification_working_days) line(list, words.est_first_notify);
-    found.notifications.forEach(function (n) {
-      line(list, fill(words.est_notify, { month: n.month, from: day(n.from), by: day(n.by) }));
-    });
-    if (found.unconfirmed.length) {
+
+    function line(list, text, className) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      if (className) item.className = className;
+      list.appendChild(item);
+    }
+
+    function notEligible(list, found) {
+      // Not eligible: why, and what to do instead; no amount, start date or schedule to mislead.
+      line(list, words.est_not_eligible, "warn");
+      found.problems.forEach(function (code) { line(list, words["est_problem_" + code], "warn"); });
+      line(list, fill(words.est_deadline, { deadline: day(found.deadline) }));
+      if (found.deadline_if_rest_day_rule) line(list, fill(words.est_rest_day, { next: day(found.deadline_if_rest_day_rule) }));
+      if (found.problems.indexOf("too_few_months") >= 0) line(list, words.est_instead_more_months);
+      line(list, words.est_instead);
+      unconfirmedNotes(list, found.unconfirmed.filter(function (name) { return name !== "figure" && name !== "cap_month"; }));  // no amount shown
+      return list;
+    }
+
+    function explain(found, given) {
+      var regime = data.regimes.find(function (r) { return r.id === found.regime; });
+      var list = document.createElement("ul");
+      line(list, fill(words["est_regime_" + found.regime], { act: data.acts[regime.act].title[lang] }));
+      if (found.eligible === true) line(list, words.est_eligible, "ok");
+      if (found.eligible === null) line(list, words.est_need_window);
+      if (found.eligible === false) return notEligible(list, found);
+      var m = found.monthly;
+      if (m && m.amount !== null) {
+        var cap = fill(words[m.capped ? "est_capped" : "est_under_cap"], {
+          cap: money(m.cap), multiple: m.multiple, figure: money(m.figure_value),
+          figure_name: words["est_figure_" + m.figure], source: data.acts[m.figure_act].title[lang]
+        });
+        line(list, fill(words.est_amount, { amount: money(m.amount), percent: m.percent, average: money(given.average_salary), raw: money(m.raw) }) + " " + cap);
+      } else if (m) {
+        line(list, words.est_no_figure);
+      }
+      if (found.months !== null) line(list, fill(words.est_months, { months: found.months, total: given.total_months }));
+      if (found.reserved) line(list, fill(words.est_reserved, { reserved: found.reserved }));
+      line(list, fill(words.est_deadline, { deadline: day(found.deadline) }));
+      if (found.deadline_if_rest_day_rule) line(list, fill(words.est_rest_day, { next: day(found.deadline_if_rest_day_rule) }));
+      if (found.start) line(list, fill(words["est_start_" + found.regime], { start: day(found.start) }));
+      if (regime.notification_working_days) line(list, words.est_first_notify);
+      found.notifications.forEach(function (n) {
+        line(list, fill(words.est_notify, { month: n.month, from: day(n.from), by: day(n.by) }));
+      });
+      unconfirmedNotes(list, found.unconfirmed);
+      return list;
+    }
+
+    function unconfirmedNotes(list, names) {
+      if (!names.length) return;
       line(list, words.est_unconfirmed, "unconfirmed");
       var items = document.createElement("ul");
-      found.unconfirmed.forEach(function (name) { line(items, words["est_unconfirmed_" + name]); });
+      names.forEach(function (name) { line(items, words["est_unconfirmed_" + name]); });
       list.lastChild.appendChild(items);
     }
-    return list;
-  }
 
-  function update() {
-    out.innerHTML = "";
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(form.elements.contract_end.value)) { out.textContent = words.est_need_date; return; }
-    var found = estimate({
-      contract_end: form.elements.contract_end.value,
-      contract_type: form.elements.contract_type.value,
-      reason: form.elements.reason.value,
-      months_in_window: number("months_in_window"),
-      total_months: number("total_months"),
-      average_salary: number("average_salary"),
-      salary_regime: form.elements.salary_regime.value,
-      region: form.elements.region.value,
-      filing_date: form.elements.filing_date.value || null
-    });
-    if (!found) { out.textContent = fill(words.est_no_rules, { from: day(data.regimes[0].from) }); return; }
-    out.appendChild(explain(found));
-  }
+    function mistake(given) {
+      // An answer the estimate cannot stand on: said, and nothing estimated from it.
+      if (isNaN(given.months_in_window) || isNaN(given.total_months)) return words.est_bad_months;
+      if (isNaN(given.average_salary)) return words.est_bad_amount;
+      if (given.filing_date && given.filing_date < given.contract_end) return words.est_filing_before_end;
+      return null;
+    }
 
-  if (!form.elements.filing_date.value) form.elements.filing_date.value = today();
-  form.addEventListener("input", update);
-  form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
-  update();
+    function update() {
+      out.innerHTML = "";
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.elements.contract_end.value)) { out.textContent = words.est_need_date; return; }
+      var given = {
+        contract_end: form.elements.contract_end.value,
+        contract_type: form.elements.contract_type.value,
+        reason: form.elements.reason.value,
+        months_in_window: typed("months_in_window", "integer-words"),
+        total_months: typed("total_months", "integer-words"),
+        average_salary: typed("average_salary", "amount-vnd"),
+        salary_regime: form.elements.salary_regime.value,
+        region: form.elements.region.value,
+        filing_date: form.elements.filing_date.value || null
+      };
+      var wrong = mistake(given);
+      if (wrong) {
+        var said = document.createElement("p");
+        said.className = "warn";
+        said.textContent = wrong;
+        out.appendChild(said);
+        return;
+      }
+      var found = estimate(given);
+      if (!found) { out.textContent = fill(words.est_no_rules, { from: day(data.regimes[0].from) }); return; }
+      out.appendChild(explain(found, given));
+    }
+
+    if (!form.elements.filing_date.value) form.elements.filing_date.value = today();
+    form.addEventListener("input", update);
+    form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
+    update();
+  }
 })();

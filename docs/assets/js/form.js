@@ -1,7 +1,10 @@
 /* The fillable form: keeps answers as they are typed, asks conditional questions only when
-   they apply, checks answers before sending, sends once (Idempotency-Key), keeps everything
-   when sending fails, shows the receipt, and saves the filled form as a PDF file.
-   Without this script the form still posts (and the PDF button opens the PDF in a new tab). */
+   they apply, checks answers before sending, sends once (Idempotency-Key), keeps a filing on the
+   device when sending fails and sends it when the connection returns (outbox.js), shows the
+   receipt and remembers it, and saves the filled form as a PDF file; a PDF form filled in a PDF
+   reader is sent as application/pdf, its receipt or errors shown here.
+   Without this script the forms still post (the PDF button opens the PDF in a new tab, the
+   PDF file goes as multipart/form-data and the function answers with a page). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -10,17 +13,19 @@
   var page = form.closest(".bhtn-form");
   var lang = page.dataset.lang;
   var words = JSON.parse(document.getElementById("bhtn-words").textContent);
-  var storeKey = "bhtn:" + form.dataset.procedure;
+  var procedure = form.dataset.procedure;
+  var storeKey = "bhtn:" + procedure;
   var dataUrl = new URL("../data/", script.src);
   var summary = page.querySelector(".bhtn-summary");
   var status = page.querySelector(".bhtn-status");
   var review = form.querySelector(".bhtn-review");
   var receiptBox = page.querySelector(".bhtn-receipt");
   var sendButton = form.querySelector("button[type=submit]");
+  var clearButton = form.querySelector(".bhtn-clear");
 
-  function controls() {
+  function controls() {  // the answers' controls; files are documents.js's
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && el.name.charAt(0) !== "_";
+      return el.name && el.name.charAt(0) !== "_" && el.type !== "file";
     });
   }
 
@@ -31,7 +36,7 @@
   /* Saving and restoring ------------------------------------------------ */
 
   function save() {
-    var data = {};
+    var data = { _saved: Date.now() };  // when: a receipt remembered later was for these answers
     controls().forEach(function (el) {
       if (el.type === "checkbox" || el.type === "radio") {
         if (el.checked) (data[el.name] = data[el.name] || []).push(el.value);
@@ -42,10 +47,18 @@
     try { localStorage.setItem(storeKey, JSON.stringify(data)); } catch (e) { /* private mode: nothing kept */ }
   }
 
+  function draft() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { return null; }
+  }
+
+  function forgetDraft() {
+    try { localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+  }
+
   function restore() {
-    var data;
-    try { data = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { data = null; }
-    if (!data) return Promise.resolve();
+    var data = draft();
+    form.reset();  // the draft is the answers, not what the browser remembered of the fields
+    if (!data || !Object.keys(data).some(function (key) { return key.charAt(0) !== "_"; })) return Promise.resolve();
     controls().forEach(function (el) {
       var value = data[el.name];
       if (value === undefined) return;
@@ -141,8 +154,8 @@
         put(data, path, type === "boolean" ? true : el.value);
         return;
       }
-      var value = el.value.trim();
-      if (!value) return;
+      if (!el.value.trim()) return;
+      var value = window.bhtnNormalize ? bhtnNormalize.control(el) : el.value.trim();  // as typed, made clean (normalize.js)
       put(data, path, type === "integer" && /^-?\d+$/.test(value) ? Number(value) : value);
     });
     return compact(data);
@@ -245,7 +258,7 @@
     return found.filter(function (f, i) { return found.findIndex(function (g) { return g.keyword === f.keyword; }) === i; });
   }
 
-  function validate(data) {
+  function validate(data, today) {
     var errors = [];
     rules.forEach(function (rule) {
       parentsOf(data, rule.pointer).forEach(function (place) {
@@ -254,10 +267,11 @@
         });
       });
     });
-    return errors;
+    return window.bhtnChecks ? errors.concat(bhtnChecks.errors(data, errors, today)) : errors;  // checks.js: x-checks
   }
 
   window.bhtnValidate = validate;  // the tests compare it with the function on every example
+  window.bhtnAnswers = answers;  // checks.js shows warnings from the answers as they are
 
   /* Errors, the GOV.UK way: a summary that links to each field, and the message beside it */
 
@@ -303,19 +317,37 @@
     var el = q.querySelector("select, textarea, input:not([type=radio]):not([type=checkbox])");
     if (!el) return null;
     if (el.tagName === "SELECT") return el.value ? el.options[el.selectedIndex].text : "";
+    if (el.type === "date" && /^\d{4}-\d{2}-\d{2}$/.test(el.value)) return el.value.split("-").reverse().join("/");
     return el.value.trim();
   }
 
+  function labelOf(q) {
+    var label = q.querySelector("legend, label, .group-title");
+    return label ? label.textContent.replace("*", "").trim() : q.dataset.name;
+  }
+
   function showReview() {
-    var list = review.querySelector("dl");
-    list.innerHTML = "";
+    // One list per block of questions, under the block's own title (which address is which).
+    var answersBox = review.querySelector(".bhtn-review-answers");
+    var group = null, list = null;
+    answersBox.innerHTML = "";
     form.querySelectorAll(".q").forEach(function (q) {
-      if (q.hidden || q.classList.contains("q-group") || q.classList.contains("q-list")) return;
-      var text = answerText(q);
+      if (q.hidden) return;
+      if (q.classList.contains("q-group") || q.classList.contains("q-list")) { group = q; list = null; return; }
+      if (group && q.dataset.name.indexOf(group.dataset.name + ".") !== 0) { group = null; list = null; }
+      var declaration = q.classList.contains("q-checkbox");
+      var text = declaration ? (q.querySelector("input").checked ? words.ticked : "") : answerText(q);
       if (text === null || (text === "" && !q.querySelector("[required]"))) return;
-      var label = q.querySelector("legend, label, .group-title");
+      if (!list) {
+        if (group) {
+          var title = document.createElement("h3");
+          title.textContent = labelOf(group);
+          answersBox.appendChild(title);
+        }
+        list = answersBox.appendChild(document.createElement("dl"));
+      }
       var term = document.createElement("dt");
-      term.textContent = label ? label.textContent.replace("*", "").trim() : q.dataset.name;
+      term.textContent = labelOf(q) + (q.dataset.row ? " " + (Number(q.dataset.row) + 1) : "");
       var value = document.createElement("dd");
       value.textContent = text || words.not_answered;
       var change = document.createElement("a");
@@ -352,10 +384,15 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  function attemptKey() {
-    var key = sessionStorage.getItem(storeKey + ":key");
-    if (!key) { key = newKey(); sessionStorage.setItem(storeKey + ":key", key); }
-    return key;
+  function filing() {
+    // The request to send, kept in the outbox first; sent again unchanged (same key, same body)
+    // until the function answers, so a retry never files twice.
+    var body = JSON.stringify(answers());
+    return bhtnOutbox.pending(procedure).catch(function () { return null; }).then(function (kept) {
+      var key = kept && !kept.answer && kept.body === body ? kept.headers["Idempotency-Key"] : newKey();
+      return { procedure: procedure, url: form.action, headers: jsonHeaders({ "Idempotency-Key": key }), body: body, at: Date.now(),
+               withDocuments: Boolean(form.bhtnPostWithDocuments) };  // sent by this page only: it holds the files
+    });
   }
 
   function sayReload(text) {
@@ -370,17 +407,19 @@
     status.appendChild(reload);
   }
 
+  function addButton(parent, text, onClick) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button";
+    button.textContent = text;
+    button.addEventListener("click", onClick);
+    parent.appendChild(document.createTextNode(" "));
+    parent.appendChild(button);
+  }
+
   function say(text, withRetry) {
     status.textContent = text;
-    if (withRetry) {
-      var retry = document.createElement("button");
-      retry.type = "button";
-      retry.className = "md-button";
-      retry.textContent = words.retry;
-      retry.addEventListener("click", send);
-      status.appendChild(document.createTextNode(" "));
-      status.appendChild(retry);
-    }
+    if (withRetry) addButton(status, words.retry, send);
   }
 
   function jsonHeaders(extra) {
@@ -391,41 +430,79 @@
 
   var sending = false;
 
-  function send() {
-    if (sending) return;  // a double tap sends once
+  function showOutcome(outcome) {
+    // The function's answer to a filing: the outbox has remembered a receipt, and keeps a filing after a server error.
+    var body = outcome.body;
+    if (outcome.status === 201) return showReceipt(body.receipt);
+    if (outcome.status < 500) bhtnOutbox.drop(procedure);
+    if (outcome.status === 422 && body.errors) { leaveReview(); say(""); return showErrors(body.errors); }
+    if (body.current_version) return sayReload(body.detail);
+    say(outcome.status >= 500 ? words.server_down : (body.detail || words.server_down), true);
+  }
+
+  function waitForConnection() {
+    say(words.waiting_to_send, true);
+    if ("serviceWorker" in navigator) {  // Background Sync sends it even if the page is closed (sw.js)
+      navigator.serviceWorker.ready.then(function (registration) {
+        return registration.sync && registration.sync.register("bhtn-outbox");
+      }).catch(function () { /* sent at the next visit or when this page sees the connection return */ });
+    }
+  }
+
+  function deliver(entry) {
+    if (sending) return Promise.resolve();  // a double tap sends once
     sending = true;
     sendButton.disabled = true;
     say(words.sending);
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, 20000);
-    fetch(form.action, {
-      method: "POST",
-      headers: jsonHeaders({ "Idempotency-Key": attemptKey() }),
-      body: JSON.stringify(answers()),
-      signal: controller.signal
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (response.status === 201) return showReceipt(body.receipt);
-        if (response.status === 422 && body.errors) { leaveReview(); say(""); return showErrors(body.errors); }
-        if (response.status === 409) sessionStorage.removeItem(storeKey + ":key");
-        if (body.current_version) return sayReload(body.detail);
-        say(response.status >= 500 ? words.server_down : (body.detail || words.server_down), true);
-      });
-    }).catch(function () {
-      say(navigator.onLine === false ? words.offline : words.server_down, true);
-    }).then(function () {
+    return posted(entry, controller.signal).then(showOutcome, waitForConnection).then(function () {
       clearTimeout(timer);
       sending = false;
       sendButton.disabled = false;
     });
   }
 
-  function showReceipt(receipt) {
-    try { localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
-    sessionStorage.removeItem(storeKey + ":key");
+  function posted(entry, signal) {
+    // A form with papers to attach sends them with its answers (documents.js: multipart, with upload
+    // progress; the files stay in its draft until a receipt), else the outbox posts the JSON it kept.
+    if (!form.bhtnPostWithDocuments) return bhtnOutbox.deliver(entry, signal);
+    var headers = {};
+    Object.keys(entry.headers).forEach(function (name) { if (name !== "Content-Type") headers[name] = entry.headers[name]; });
+    return form.bhtnPostWithDocuments(JSON.parse(entry.body), headers).then(function (outcome) { return bhtnOutbox.settle(entry, outcome); });
+  }
+
+  function send() {
+    if (sending) return;
+    filing().then(function (entry) {
+      return bhtnOutbox.keep(entry).catch(function () { /* not kept: sent all the same */ }).then(function () { return deliver(entry); });
+    });
+  }
+
+  function sendWaiting() {
+    bhtnOutbox.pending(procedure).then(function (entry) {
+      if (entry && !entry.answer) deliver(entry);
+    });
+  }
+
+  function receivedAt(receipt) {
+    return new Date(receipt.received_at).toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
+  }
+
+  function lookUpLink() {
+    var link = document.createElement("a");
+    link.href = (lang === "en" ? "/en" : "") + "/tra-cuu/";
+    link.textContent = words.look_up;
+    return link;
+  }
+
+  function showReceipt(receipt, fromPdf) {
+    forgetDraft();  // the answers stay in the page for "print the answers", but not on the device
+    sentNote.hidden = true;
     var rows = [
       [words.receipt_id, receipt.id],
-      [words.received_at, new Date(receipt.received_at).toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" })],
+      [words.received_by, receipt.centre.name[lang]],
+      [words.received_at, receivedAt(receipt)],
       [words.due_date, receipt.due_date ? new Date(receipt.due_date + "T00:00:00+07:00").toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" }) : words.no_due_date]
     ];
     receiptBox.innerHTML = "";
@@ -444,6 +521,10 @@
       list.appendChild(value);
     });
     receiptBox.appendChild(list);
+    var filed = document.createElement("p");
+    filed.textContent = words.filed_with.replace("{centre}", receipt.centre.name[lang]) + " ";
+    filed.appendChild(lookUpLink());
+    receiptBox.appendChild(filed);
     var next = document.createElement("p");
     next.innerHTML = "<strong></strong> ";
     next.firstChild.textContent = words.next + ":";
@@ -461,14 +542,9 @@
     receiptPdf.textContent = words.receipt_pdf;
     receiptBox.appendChild(document.createTextNode(" "));
     receiptBox.appendChild(receiptPdf);
-    var answersPdf = document.createElement("button");
-    answersPdf.type = "button";
-    answersPdf.className = "md-button";
-    answersPdf.textContent = words.print_answers;
-    answersPdf.addEventListener("click", askPdf);
-    receiptBox.appendChild(document.createTextNode(" "));
-    receiptBox.appendChild(answersPdf);
+    if (!fromPdf) addButton(receiptBox, words.print_answers, askPdf);  // a PDF filing's answers are in the worker's own file
     form.hidden = true;
+    upload.hidden = true;
     summary.hidden = true;
     say("");
     receiptBox.hidden = false;
@@ -505,10 +581,102 @@
       .catch(function () { say(navigator.onLine === false ? words.offline : words.server_down); });
   }
 
+  /* A PDF form filled in a PDF reader, sent as it is ------------------------ */
+
+  var upload = page.querySelector(".bhtn-pdf-upload");
+  var uploadForm = upload.querySelector("form");
+  var uploadStatus = upload.querySelector(".bhtn-pdf-status");
+
+  function sayUpload(text, errors) {
+    uploadStatus.textContent = text;
+    if (errors && errors.length) {
+      var list = document.createElement("ul");
+      errors.forEach(function (error) {
+        var item = document.createElement("li");
+        item.textContent = error.message;
+        list.appendChild(item);
+      });
+      uploadStatus.appendChild(list);
+    }
+    uploadStatus.hidden = !text;
+  }
+
+  function sendPdf(event) {
+    event.preventDefault();
+    var file = uploadForm.elements.form_pdf.files[0];
+    if (!file) return sayUpload(words.pdf_choose_first);
+    if (sending) return;
+    sending = true;
+    sayUpload(words.sending);
+    fetch(uploadForm.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/pdf", "Accept-Language": lang, "Idempotency-Key": newKey() },
+      body: file
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.status === 201) {
+          sayUpload("");
+          bhtnOutbox.remember(procedure, body.receipt);
+          return showReceipt(body.receipt, true);
+        }
+        if (response.status === 422 && body.errors) return sayUpload(words.pdf_errors, body.errors);
+        sayUpload(response.status >= 500 ? words.server_down : (body.detail || words.server_down));
+      });
+    }).catch(function () {
+      sayUpload(navigator.onLine === false ? words.offline : words.server_down);
+    }).then(function () { sending = false; });
+  }
+
+  /* What this device remembers: the last receipt, a filing waiting to be sent ---- */
+
+  var sentNote = document.createElement("p");
+  sentNote.className = "bhtn-sent";
+  sentNote.setAttribute("role", "status");
+  sentNote.hidden = true;
+  page.insertBefore(sentNote, page.firstChild);
+  var synced = null;  // when this page last looked; null: not yet, so the draft's time decides
+
+  function showSentNote(receipt) {
+    sentNote.textContent = words.sent_before.replace("{time}", receivedAt(receipt)).replace("{id}", receipt.id) + " ";
+    sentNote.appendChild(lookUpLink());
+    sentNote.hidden = false;
+  }
+
+  function fromDevice() {
+    // A receipt newer than the answers on this page means they were sent (by the service worker,
+    // another tab, or this page before Back/Forward): show it rather than offer them as unsent.
+    var saved = synced === null ? (draft() || {})._saved : synced;
+    synced = Date.now();
+    return Promise.all([bhtnOutbox.lastReceipt(procedure), bhtnOutbox.pending(procedure)]).then(function (found) {
+      var last = found[0], entry = found[1];
+      var shown = receiptBox.getAttribute("data-receipt-id");
+      if (last && shown !== last.receipt.id && saved && last.at > saved) return showReceipt(last.receipt);
+      if (last && shown !== last.receipt.id) showSentNote(last.receipt);
+      if (entry && entry.answer) return showOutcome(entry.answer);
+      if (entry) return navigator.onLine === false ? waitForConnection() : deliver(entry);
+    }).catch(function () { /* nothing remembered */ });
+  }
+
+  function clearAnswers() {
+    if (!window.confirm(words.clear_confirm)) return;
+    forgetDraft();
+    bhtnOutbox.drop(procedure);
+    bhtnOutbox.forgetReceipt(procedure);
+    form.reset();
+    var pasted = page.querySelector(".id-card-text");
+    if (pasted) pasted.value = "";
+    clearErrors();
+    leaveReview();
+    sentNote.hidden = true;
+    wardSelects().forEach(function (select) { loadWards(select); });
+    applyConditions();
+    say(words.cleared);
+  }
+
   /* Wiring ---------------------------------------------------------------- */
 
   form.noValidate = true;  // the function's messages say how to fix an answer; the browser's do not
-  form.addEventListener("input", function () { save(); leaveReview(); sessionStorage.removeItem(storeKey + ":key"); });
+  form.addEventListener("input", function () { save(); leaveReview(); });
   form.addEventListener("change", function (event) {
     if (event.target.name && /province$/.test(event.target.name)) {
       wardSelects().forEach(function (select) {
@@ -527,7 +695,23 @@
     clearErrors();
     showReview();
   });
+  uploadForm.noValidate = true;  // the function says what is wrong with a file, in the page's language
+  uploadForm.addEventListener("submit", sendPdf);
+  clearButton.addEventListener("click", clearAnswers);
+  clearButton.hidden = false;
+  window.addEventListener("online", sendWaiting);
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) return fromDevice();  // back from the back/forward cache
+    // On Back/Forward or reload the browser puts back what the fields held, after `load`: the draft is the answers.
+    var navigation = performance.getEntriesByType("navigation")[0];
+    if (navigation && navigation.type !== "navigate") restore().then(applyConditions);
+  });
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox") fromDevice();
+    });
+  }
   wardSelects().forEach(function (select) { select.classList.remove("js-only"); });
   applyConditions();
-  restore().then(applyConditions);
+  restore().then(applyConditions).then(fromDevice);
 })();
