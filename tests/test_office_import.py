@@ -58,3 +58,23 @@ def test_a_pdf_addressed_to_another_province_is_not_imported(office):  # noqa: F
     desk.sign_in("hanoi")
     status, _, text = import_pdf(desk, "tiep-tuc", data)
     assert status == 403 and "tỉnh, thành phố khác" in text and storage.count() == before
+
+
+def test_a_pdf_typed_as_people_type_is_imported_clean_as_the_same_pdf_filed_online(office):  # noqa: F811
+    """The office's import and the function's PDF route make the same answers of the same file:
+    spaces in a phone number and doubled spaces in a name are cleaned (`x-normalize`), not refused."""
+    base, _ = office
+    procedure = CATALOGUE["tiep-tuc"]
+    clean = {**procedure.examples[0], "centre_province": "01", "phone": "0912345678", "full_name": "Nguyễn Văn An"}
+    typed = {**clean, "phone": "0912 345 678", "full_name": "Nguyễn  Văn  An "}
+    data = filled(pdf.render_blank(procedure), dict(pdf_values(procedure, typed)))
+    desk = Desk(base)
+    desk.sign_in("hanoi")
+    status, headers, text = import_pdf(desk, "tiep-tuc", data)
+    assert status == 303, text
+    imported = headers["Location"].rsplit("/", 1)[1]
+    online = call(base, "POST", "/api/procedures/tiep-tuc/submissions", data, content_type="application/pdf")
+    assert online.status == 201, online.body
+    read = {"Authorization": f"Bearer {HANOI_TOKEN}"}
+    stored = [call(base, "GET", f"/api/office/submissions/{i}", headers=read).json["answers"] for i in (imported, online.json["receipt"]["id"])]
+    assert stored[0] == stored[1] == clean

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, g, redirect, render_template, request
 
 from submit_fn.model.divisions import centre_name
 from submit_fn.model.lifecycle import LABELS, NEXT, STATUSES, default_appointment
-from submit_fn.model.validation import answer_errors
+from submit_fn.model.validation import validated
 from submit_fn.office import access, queries
 from submit_fn.office.export import csv_response
 from submit_fn.office.workspace import Office, scope_words
@@ -320,8 +320,8 @@ def import_pdf():
     procedure_id = request.form.get("procedure", "")
     if sent is None or procedure_id not in office.catalogue.versions:
         raise Problem("bad_request")
-    procedure, answers = answers_from_pdf(office.catalogue, procedure_id, sent.read(office.settings.max_pdf_bytes + 1))
-    errors = answer_errors(procedure, answers, chosen)
+    procedure, typed = answers_from_pdf(office.catalogue, procedure_id, sent.read(office.settings.max_pdf_bytes + 1))
+    answers, errors = validated(procedure, typed, chosen, office.catalogue.today())  # as a PDF filed online
     if errors:
         return page("import.html", 422, procedures=procedures, errors=errors)
     if not g.viewer.sees(answers.get("centre_province")):
