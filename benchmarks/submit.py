@@ -10,7 +10,9 @@ with the same settings, and answers 201:
   power cut) and SQLite NORMAL (survives a killed process, not a power cut), WAL both;
 - PostgreSQL (a throwaway local server started as tests/servers.py does, synchronous_commit on,
   the function's connection pool).
-The function is also run without its fast path (fast_submit.py),
+Beside the SQLite baselines, the same durable insert of the row the function stores, into its own
+table with its indexes (what the data alone costs), so that the gap splits into the data's share
+and the function's code's. The function is also run without its fast path (fast_submit.py),
 whose share of its throughput is printed round by round. The loads take turns, every setup once per round, so that whatever else the shared machine is doing weighs on all
 alike. Prints the median requests/s, p50 and p99 of the rounds for each, and the median over
 the rounds of the function's throughput and p99 as a share of its baseline's in the same round;
@@ -105,7 +107,7 @@ class Setup:
     target: str  # gunicorn's module:app
     path: str
     env: dict
-    baseline: str | None = None  # the name of the setup it is measured against
+    baselines: tuple[str, ...] = ()  # the names of the setups it is measured against
     variant_of: str | None = None  # the function setup this one changes (the fast path taken out)
 
 
@@ -114,17 +116,18 @@ def _setups(postgresql_url: str | None) -> dict[str, Setup]:
     setups: dict[str, Setup] = {}
     for mode in ("FULL", "NORMAL"):
         env = {"SQLITE_SYNCHRONOUS": mode}
-        baseline = f"durable SQLite {mode}"
+        baseline, row = f"durable SQLite {mode}", f"  the function's row {mode}"
         setups[baseline] = Setup("benchmarks.bare_app:durable_sqlite", "/", env)
-        setups[f"function SQLite {mode}"] = Setup("submit_fn.main:app", submissions, env, baseline)
+        setups[row] = Setup("benchmarks.bare_app:durable_sqlite_function_row", "/", env, (baseline,))
+        setups[f"function SQLite {mode}"] = Setup("submit_fn.main:app", submissions, env, (baseline, row))
         setups[f"  without fast path {mode}"] = Setup("benchmarks.bare_app:function_without_fast_path()", submissions, env,
-                                                      baseline, f"function SQLite {mode}")
+                                                      (baseline,), f"function SQLite {mode}")
     if postgresql_url:
         env = {"DATABASE_URL": postgresql_url}
         setups["durable PostgreSQL"] = Setup("benchmarks.bare_app:durable_postgresql", "/", env)
-        setups["function PostgreSQL"] = Setup("submit_fn.main:app", submissions, env, "durable PostgreSQL")
+        setups["function PostgreSQL"] = Setup("submit_fn.main:app", submissions, env, ("durable PostgreSQL",))
         setups["  without fast path PG"] = Setup("benchmarks.bare_app:function_without_fast_path()", submissions, env,
-                                                 "durable PostgreSQL", "function PostgreSQL")
+                                                 ("durable PostgreSQL",), "function PostgreSQL")
     return setups
 
 
@@ -159,9 +162,9 @@ def _report(options, rounds: dict[str, list[dict]], setups: dict[str, Setup]) ->
         print(f"{name:30} {median['rps']:9.0f} {median['p50']:8.2f} {median['p99']:8.2f} {non_2xx:8d} {median['cpu_ms']:11.3f}")
     print("\nshare of the durable baseline, median of the rounds (each round):")
     for name, setup in setups.items():
-        if setup.baseline:
-            print(f"{name.strip():30} throughput {_median_share(rounds[name], rounds[setup.baseline], 'rps')}; "
-                  f"p99 {_median_share(rounds[name], rounds[setup.baseline], 'p99')}")
+        for baseline in setup.baselines:
+            print(f"{name.strip():30} of {baseline.strip():26} throughput {_median_share(rounds[name], rounds[baseline], 'rps')}; "
+                  f"p99 {_median_share(rounds[name], rounds[baseline], 'p99')}")
     print("\nthe fast path: the function's throughput as a share of the same without it, median of the rounds (each round):")
     for name, setup in setups.items():
         if setup.variant_of:
