@@ -20,7 +20,7 @@ from submit_fn.office.access import ADDRESS_FAILURES_LOCK, IDLE_MINUTES, hash_pa
 from submit_fn.office.export import csv_text, safe_cell
 from submit_fn.service.api import create_app
 from submit_fn.service.storage import Storage
-from tests.servers import HANOI_TOKEN, serving, settings_for
+from tests.servers import HANOI_TOKEN, SAIGON_TOKEN, serving, settings_for
 from tests.test_api import CATALOGUE, call, submit
 
 PASSWORD = "correct horse battery staple"
@@ -193,6 +193,30 @@ def test_the_csv_export_is_utf8_with_a_bom_and_quotes_formulas_typed_by_workers(
     log = call(base, "GET", "/api/office/audit", headers={"Authorization": f"Bearer {HANOI_TOKEN}"}).json
     assert log[0]["action"] == "export" and log[0]["actor"] == "hanoi" and log[0]["detail"] == "procedure=tim-kiem-viec-lam"
     assert csv_text([], None, "en").startswith("Receipt,")
+
+
+def test_an_export_by_a_two_province_account_is_in_each_centres_audit_view(office):
+    base, storage = office
+    storage.add_account("hanoi.saigon", hash_password(PASSWORD), frozenset({"01", "79"}), stamp(now()))
+    desk = Desk(base)
+    desk.sign_in("hanoi.saigon")
+    assert desk.open("/office/export.csv?status=received").status == 200
+    for token in (HANOI_TOKEN, SAIGON_TOKEN):
+        log = call(base, "GET", "/api/office/audit", headers={"Authorization": f"Bearer {token}"}).json
+        assert ("export", "hanoi.saigon", "status=received") in [(e["action"], e["actor"], e["detail"]) for e in log], token
+
+
+def test_an_export_too_long_for_one_file_says_so_instead_of_stopping_short(office, monkeypatch):
+    import submit_fn.office.pages
+
+    base, _ = office
+    filed(base, "01")
+    filed(base, "01")
+    monkeypatch.setattr(submit_fn.office.pages, "EXPORT_LIMIT", 1)
+    desk = Desk(base)
+    desk.sign_in("hanoi")
+    refused = desk.open("/office/export.csv")
+    assert refused.status == 422 and "Có hơn 1 hồ sơ khớp với bộ lọc" in refused.text and "thu hẹp khoảng ngày" in refused.text
 
 
 def test_a_citizen_id_searched_for_never_reaches_the_log(office, caplog):

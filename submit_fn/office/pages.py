@@ -204,14 +204,14 @@ def search():
 def export():
     office = g.office
     filters = queries.filters(request.args, g.viewer.provinces, office.catalogue)
-    rows, after = [], None
-    while len(rows) < EXPORT_LIMIT:
+    rows, after = office.page(filters, None, PAGE_LIMIT)
+    while after is not None and len(rows) <= EXPORT_LIMIT:
         found, after = office.page(filters, after, PAGE_LIMIT)
         rows += found
-        if after is None:
-            break
-    scope = sorted(g.viewer.provinces) if g.viewer.provinces else []
-    office.record(g.viewer, "export", None, urlencode(_filter_args()) or "all", scope[0] if len(scope) == 1 else None)
+    if len(rows) > EXPORT_LIMIT:  # never a list cut short without saying so
+        raise Problem("export_too_large", limit=f"{EXPORT_LIMIT:,}".replace(",", "."))
+    for province in sorted(g.viewer.provinces or ()) or [None]:  # each centre's own audit view shows it
+        office.record(g.viewer, "export", None, urlencode(_filter_args()) or "all", province)
     return csv_response(rows, office, lang())
 
 
