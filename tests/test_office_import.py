@@ -33,30 +33,40 @@ def import_pdf(desk: Desk, procedure_id: str, data: bytes):
         return error.code, error.headers, error.read().decode()
 
 
-def test_a_centre_imports_an_emailed_pdf_and_the_audit_log_says_who(office):  # noqa: F811
-    base, _ = office
-    procedure = CATALOGUE["tiep-tuc"]
-    answers = {**procedure.examples[0], "centre_province": "01"}
-    data = filled(pdf.render_blank(procedure), dict(pdf_values(procedure, answers)))
+READ = {"Authorization": f"Bearer {HANOI_TOKEN}"}
+TIEP_TUC = CATALOGUE["tiep-tuc"]
+
+
+def filled_form(answers: dict) -> bytes:
+    """The blank continuation form (a short one) filled in with these answers."""
+    return filled(pdf.render_blank(TIEP_TUC), dict(pdf_values(TIEP_TUC, answers)))
+
+
+def imported_by_hanoi(base: str, data: bytes):
     desk = Desk(base)
     desk.sign_in("hanoi")
-    status, headers, _ = import_pdf(desk, "tiep-tuc", data)
-    assert status == 303, _
+    return import_pdf(desk, TIEP_TUC.id, data)
+
+
+def stored_answers(base: str, receipt_id: str) -> dict:
+    return call(base, "GET", f"/api/office/submissions/{receipt_id}", headers=READ).json["answers"]
+
+
+def test_a_centre_imports_an_emailed_pdf_and_the_audit_log_says_who(office):  # noqa: F811
+    base, _ = office
+    answers = {**TIEP_TUC.examples[0], "centre_province": "01"}
+    status, headers, text = imported_by_hanoi(base, filled_form(answers))
+    assert status == 303, text
     receipt_id = headers["Location"].rsplit("/", 1)[1]
-    whole = call(base, "GET", f"/api/office/submissions/{receipt_id}", headers={"Authorization": f"Bearer {HANOI_TOKEN}"}).json
-    assert whole["answers"] == answers
-    log = call(base, "GET", f"/api/office/audit?receipt={receipt_id}", headers={"Authorization": f"Bearer {HANOI_TOKEN}"}).json
+    assert stored_answers(base, receipt_id) == answers
+    log = call(base, "GET", f"/api/office/audit?receipt={receipt_id}", headers=READ).json
     assert ("import_pdf", "hanoi", "imported by hanoi") in [(e["action"], e["actor"], e["detail"]) for e in log]
 
 
 def test_a_pdf_addressed_to_another_province_is_not_imported(office):  # noqa: F811
     base, storage = office
-    procedure = CATALOGUE["tiep-tuc"]
     before = storage.count()
-    data = filled(pdf.render_blank(procedure), dict(pdf_values(procedure, {**procedure.examples[0], "centre_province": "79"})))
-    desk = Desk(base)
-    desk.sign_in("hanoi")
-    status, _, text = import_pdf(desk, "tiep-tuc", data)
+    status, _, text = imported_by_hanoi(base, filled_form({**TIEP_TUC.examples[0], "centre_province": "79"}))
     assert status == 403 and "tỉnh, thành phố khác" in text and storage.count() == before
 
 
@@ -64,17 +74,10 @@ def test_a_pdf_typed_as_people_type_is_imported_clean_as_the_same_pdf_filed_onli
     """The office's import and the function's PDF route make the same answers of the same file:
     spaces in a phone number and doubled spaces in a name are cleaned (`x-normalize`), not refused."""
     base, _ = office
-    procedure = CATALOGUE["tiep-tuc"]
-    clean = {**procedure.examples[0], "centre_province": "01", "phone": "0912345678", "full_name": "Nguyễn Văn An"}
-    typed = {**clean, "phone": "0912 345 678", "full_name": "Nguyễn  Văn  An "}
-    data = filled(pdf.render_blank(procedure), dict(pdf_values(procedure, typed)))
-    desk = Desk(base)
-    desk.sign_in("hanoi")
-    status, headers, text = import_pdf(desk, "tiep-tuc", data)
+    clean = {**TIEP_TUC.examples[0], "centre_province": "01", "phone": "0912345678", "full_name": "Nguyễn Văn An"}
+    data = filled_form({**clean, "phone": "0912 345 678", "full_name": "Nguyễn  Văn  An "})
+    status, headers, text = imported_by_hanoi(base, data)
     assert status == 303, text
-    imported = headers["Location"].rsplit("/", 1)[1]
-    online = call(base, "POST", "/api/procedures/tiep-tuc/submissions", data, content_type="application/pdf")
+    online = call(base, "POST", f"/api/procedures/{TIEP_TUC.id}/submissions", data, content_type="application/pdf")
     assert online.status == 201, online.body
-    read = {"Authorization": f"Bearer {HANOI_TOKEN}"}
-    stored = [call(base, "GET", f"/api/office/submissions/{i}", headers=read).json["answers"] for i in (imported, online.json["receipt"]["id"])]
-    assert stored[0] == stored[1] == clean
+    assert stored_answers(base, headers["Location"].rsplit("/", 1)[1]) == stored_answers(base, online.json["receipt"]["id"]) == clean
