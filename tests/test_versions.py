@@ -207,6 +207,26 @@ def function_on(forms: Path, day: str, database: Path):
     return serving(create_app(settings_for(f"sqlite:///{database}"), catalogue))
 
 
+def test_a_pdf_filled_on_the_previous_blank_is_filed_in_its_grace_period_only(changed_forms, tmp_path):
+    """A worker who printed or saved the blank PDF before the form changed files it as that version
+    while it is accepted, and is told to use the new form afterwards (issue 19, item 2)."""
+    from submit_fn.pdf.render import render_blank
+    from tests.test_api import call
+    from tests.test_pdf_forms import filled, pdf_values
+
+    previous = load_catalogue(changed_forms).version("huong-tro-cap", "2026.2")
+    data = filled(render_blank(previous), dict(pdf_values(previous, previous.examples[0])))
+    for day, status in (("2027-01-05", 201), ("2027-01-15", 409)):
+        with function_on(changed_forms, day, tmp_path / "submissions.sqlite3") as url:
+            reply = call(url, "POST", "/api/procedures/huong-tro-cap/submissions", data, content_type="application/pdf")
+        body = reply.json
+        assert reply.status == status, (day, body)
+        if status == 201:
+            assert body["receipt"]["schema_version"] == "2026.2"
+        else:
+            assert body["current_version"] == "2027.1"
+
+
 def test_forms_loaded_before_the_change_are_accepted_in_their_grace_period_only(changed_forms, tmp_path):
     catalogue = load_catalogue(changed_forms)
     old_answers = catalogue.version("huong-tro-cap", "2026.2").examples[0]
