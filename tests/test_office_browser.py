@@ -222,7 +222,7 @@ def test_axe_finds_no_wcag_violation_on_any_office_page(desk: Page):
     sign_in(desk, "hanoi", "wrong password")
     assert violations(desk) == [], "sign-in with an error"
     sign_in(desk, "hanoi")
-    pages = ["/office/", f"/office/submissions/{receipt_id}", "/office/verify", f"/office/verify?q={receipt_id}",
+    pages = ["/office/", f"/office/submissions/{receipt_id}", "/office/verify", f"/office/verify?q={receipt_id}", "/office/import",
              "/office/submissions/0000-0000-0000-0000", "/office/language?to=en&next=/office/", f"/office/submissions/{receipt_id}"]
     for path in pages:
         desk.goto(path)
