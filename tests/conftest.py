@@ -108,6 +108,19 @@ REPORT_POLICY_VIOLATIONS = f"""document.addEventListener("securitypolicyviolatio
   `{POLICY_VIOLATION} ${{event.violatedDirective}} blocked ${{event.blockedURI}} at ${{event.sourceFile}}:${{event.lineNumber}}`));"""
 
 
+def wait_for_script(page, name: str, seconds: float = 30) -> None:
+    """Wait until the page's scripts define the function `window.<name>`, asking from outside the
+    page (DevTools' evaluate, which the page's policy does not govern). Playwright's wait_for_function
+    evaluates its predicate as a string inside the page, which the site's policy (no 'unsafe-eval')
+    blocks whenever the first look comes before the script has run, as on a busy machine."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while page.evaluate(f"typeof window.{name}") != "function":
+        assert time.monotonic() < deadline, f"window.{name} was never defined"
+        page.wait_for_timeout(50)
+
+
 @pytest.fixture(autouse=True)
 def no_policy_violations(request, monkeypatch):
     """Every page a browser test opens keeps to the Content-Security-Policy the site and the function send

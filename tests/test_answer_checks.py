@@ -16,7 +16,7 @@ from submit_fn.model.answer_checks import failed_checks, working_life_months
 from submit_fn.model.procedures import VIETNAM, Check, Text, load_catalogue, relative_pointer
 from submit_fn.model.validation import answer_errors
 from submit_fn.model.working_days import holiday_dates
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wait_for_script
 
 CATALOGUE = load_catalogue()
 CHECKS_JS = ROOT / "docs" / "assets" / "js" / "checks.js"
@@ -171,7 +171,7 @@ def test_at_midnight_the_page_and_the_function_agree_on_what_today_is(browser: B
     page = context.new_page()
     page.clock.set_fixed_time(instant.astimezone(UTC))
     page.goto(f"{site_url}/bieu-mau/huong-tro-cap/")
-    page.wait_for_function("typeof window.bhtnValidate === 'function'")
+    wait_for_script(page, "bhtnValidate")
     client = page.evaluate("answers => window.bhtnValidate(answers)", answers)  # no day given: the device's own
     context.close()
     server = answer_errors(procedure, answers, "vi", today_there)

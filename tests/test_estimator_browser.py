@@ -6,7 +6,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import OUTPUT
+from tests.conftest import OUTPUT, wait_for_script
 from tests.test_benefit_rules import BENEFIT_MONTHS, CASES, matches
 
 PHONE = {"width": 360, "height": 740}
@@ -14,7 +14,7 @@ PHONE = {"width": 360, "height": 740}
 
 def test_the_browser_estimator_agrees_with_the_python_rules_on_every_worked_example(page: Page, site_url: str):
     page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
-    page.wait_for_function("typeof window.benefitEstimate === 'function'")
+    wait_for_script(page, "benefitEstimate")
     timed = page.evaluate("""cases => cases.map(c => {
         const started = performance.now();
         const result = window.benefitEstimate(c.given);
@@ -28,7 +28,7 @@ def test_the_browser_estimator_agrees_with_the_python_rules_on_every_worked_exam
 
 def test_the_browser_counts_benefit_months_as_the_python_rules_do(page: Page, site_url: str):
     page.goto(f"{site_url}/thu-tuc/huong-tro-cap/")
-    page.wait_for_function("typeof window.benefitMonth === 'function'")
+    wait_for_script(page, "benefitMonth")
     found = page.evaluate("""cases => cases.map(c => c.months.map((_, i) => {
         const month = window.benefitMonth(c.start, i + 1);
         return [month.from, month.to];

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from submit_fn.model.procedures import load_catalogue, today_in_vietnam
-from tests.conftest import OUTPUT, worker_form_ids
+from tests.conftest import OUTPUT, wait_for_script, worker_form_ids
 
 CATALOGUE = load_catalogue()
 SCREENS = OUTPUT / "screens"
@@ -299,7 +299,7 @@ def test_the_browser_checks_the_answers_as_the_function_does(page: Page, site_ur
     breaking = _breaking_checks(procedure, today)
     instances = [*procedure.examples, *(i for _, i in procedure.invalid_examples()), *_mutations(procedure), *breaking]
     page.goto(f"{site_url}{'/en' if lang == 'en' else ''}/bieu-mau/{procedure_id}/")
-    page.wait_for_function("typeof window.bhtnValidate === 'function'")
+    wait_for_script(page, "bhtnValidate")
     found = page.evaluate("([list, today]) => list.map(answers => window.bhtnValidate(answers, today))", [instances, today.isoformat()])
     compared = checked = 0
     for instance, client in zip(instances, found):
