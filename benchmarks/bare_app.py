@@ -82,7 +82,8 @@ def durable_sqlite(environ, start_response):
 
 def durable_sqlite_function_row(environ, start_response):
     """durable_sqlite storing the function's own row in the function's own table, with its
-    indexes: what the data alone costs a durable insert, apart from the function's code."""
+    indexes (its migrations made them): what the data alone costs a durable insert, apart from
+    the function's code."""
     from submit_fn.service.storage import INSERT_SUBMISSION
 
     _sqlite_insert(INSERT_SUBMISSION, _function_row(_answers(environ)))
@@ -99,11 +100,23 @@ def _postgresql():
     return connection
 
 
-def durable_postgresql(environ, start_response):
-    answers = _answers(environ)
+def _postgresql_insert(statement: str, row: tuple) -> None:
     connection = _postgresql()
-    connection.execute(INSERT.format("%s"), (uuid.uuid4().hex, answers))
+    connection.execute(statement.replace("?", "%s"), row)
     connection.commit()
+
+
+def durable_postgresql(environ, start_response):
+    _postgresql_insert(INSERT.format("?"), (uuid.uuid4().hex, _answers(environ)))
+    start_response(*CREATED)
+    return [b"{}"]
+
+
+def durable_postgresql_function_row(environ, start_response):
+    """durable_postgresql storing the function's own row in the function's own table."""
+    from submit_fn.service.storage import INSERT_SUBMISSION
+
+    _postgresql_insert(INSERT_SUBMISSION, _function_row(_answers(environ)))
     start_response(*CREATED)
     return [b"{}"]
 

@@ -10,7 +10,7 @@ with the same settings, and answers 201:
   power cut) and SQLite NORMAL (survives a killed process, not a power cut), WAL both;
 - PostgreSQL (a throwaway local server started as tests/servers.py does, synchronous_commit on,
   the function's connection pool).
-Beside the SQLite baselines, the same durable insert of the row the function stores, into its own
+Beside each baseline, the same durable insert of the row the function stores, into its own
 table with its indexes (what the data alone costs), so that the gap splits into the data's share
 and the function's code's. The function is also run without its fast path (fast_submit.py),
 whose share of its throughput is printed round by round. The loads take turns, every setup once per round, so that whatever else the shared machine is doing weighs on all
@@ -125,7 +125,8 @@ def _setups(postgresql_url: str | None) -> dict[str, Setup]:
     if postgresql_url:
         env = {"DATABASE_URL": postgresql_url}
         setups["durable PostgreSQL"] = Setup("benchmarks.bare_app:durable_postgresql", "/", env)
-        setups["function PostgreSQL"] = Setup("submit_fn.main:app", submissions, env, ("durable PostgreSQL",))
+        setups["  the function's row PG"] = Setup("benchmarks.bare_app:durable_postgresql_function_row", "/", env, ("durable PostgreSQL",))
+        setups["function PostgreSQL"] = Setup("submit_fn.main:app", submissions, env, ("durable PostgreSQL", "  the function's row PG"))
         setups["  without fast path PG"] = Setup("benchmarks.bare_app:function_without_fast_path()", submissions, env,
                                                  ("durable PostgreSQL",), "function PostgreSQL")
     return setups
